@@ -49,6 +49,15 @@ export class IdempotencyConflict extends Error {
   }
 }
 
+/** An append's arguments are malformed (stream id, expected version, event ids). */
+export class InvalidAppend extends Error {
+  readonly code = 'store/invalid_append';
+  constructor(message: string) {
+    super(message);
+    this.name = 'InvalidAppend';
+  }
+}
+
 /** The store cannot be reached or refused the write; the append may be retried. */
 export class StoreUnavailable extends Error {
   readonly code = 'store/unavailable';

@@ -1,0 +1,16 @@
+// The little the SQL event store needs from a database driver. PostgreSQL (pg) and
+// PGlite both speak PostgreSQL, so one store implementation runs on either.
+
+export type SqlQueryable = {
+  query<R extends Record<string, unknown> = Record<string, unknown>>(text: string, params?: unknown[]): Promise<R[]>;
+};
+
+export type SqlExecutor = SqlQueryable & {
+  /** Runs `work` in one transaction on one connection; rolls back if it throws. */
+  transaction<T>(work: (tx: SqlQueryable) => Promise<T>): Promise<T>;
+  /** Calls `onNotify` for each NOTIFY on `channel`; resolves to a function that stops listening. */
+  listen(channel: string, onNotify: (payload: string) => void): Promise<() => Promise<void>>;
+  /** How many transactions may usefully run at once (1 for an embedded database). */
+  readonly maxConcurrency: number;
+  close(): Promise<void>;
+};

@@ -1,0 +1,252 @@
+// Group commit: appends to many streams, waiting at the same time, are written in one
+// transaction. Each append keeps its own expected-version check (the unique index on
+// (stream_id, first_version)); an append that fails it is taken out and the rest of the
+// group is written again, so one stream's conflict never fails its neighbours.
+import { canonicalJson } from '../canonical.ts';
+import type { AppendResult, ExpectedVersion, RecordedEvent } from '../envelope.ts';
+import { ExpectedVersionConflict, IdempotencyConflict, StoreUnavailable } from '../errors.ts';
+import { chainHash, GENESIS_HASH } from '../hashChain.ts';
+import type { HeadCache } from '../headCache.ts';
+import type { SqlExecutor } from './executor.ts';
+import type { CommitInput, CommitRow, Head, StoreSql, StoredEvent } from './queries.ts';
+import { commitEvents } from './rows.ts';
+
+/** An event validated and stamped, waiting for its version, position and hash. */
+export type PreparedEvent = Omit<StoredEvent, 'hash'>;
+
+export type PendingAppend = {
+  streamId: string;
+  expected: ExpectedVersion;
+  events: PreparedEvent[];
+  resolve: (result: AppendResult) => void;
+  reject: (error: unknown) => void;
+};
+
+export type GroupCommitOptions = {
+  db: SqlExecutor;
+  sql: StoreSql;
+  heads: HeadCache;
+  /** NOTIFY channel for other processes' subscribers. */
+  channel: string;
+  onCommitted: (lastPosition: number) => void;
+  maxGroupEvents?: number;
+  maxConcurrency?: number;
+};
+
+const NO_STREAM: Head = { version: -1, hash: GENESIS_HASH };
+
+/** Marks a transaction rolled back because some commits hit a unique index. */
+class SkippedCommits extends Error {
+  readonly inserted: Map<number, number>;
+  constructor(inserted: Map<number, number>) {
+    super('some commits were skipped');
+    this.inserted = inserted;
+  }
+}
+
+export class GroupCommitter {
+  readonly #options: Required<GroupCommitOptions>;
+  #queue: PendingAppend[] = [];
+  readonly #inFlightStreams = new Set<string>();
+  #inFlightGroups = 0;
+
+  constructor(options: GroupCommitOptions) {
+    this.#options = { maxGroupEvents: 20_000, maxConcurrency: options.db.maxConcurrency, ...options };
+  }
+
+  submit(append: PendingAppend): void {
+    this.#queue.push(append);
+    this.#pump();
+  }
+
+  #pump(): void {
+    while (this.#inFlightGroups < this.#options.maxConcurrency && this.#queue.length > 0) {
+      const group = this.#takeGroup();
+      if (group.length === 0) return;
+      this.#inFlightGroups++;
+      for (const append of group) this.#inFlightStreams.add(append.streamId);
+      this.#write(group)
+        .catch((error: unknown) => {
+          for (const append of group) append.reject(error);
+        })
+        .finally(() => {
+          this.#inFlightGroups--;
+          for (const append of group) this.#inFlightStreams.delete(append.streamId);
+          this.#pump();
+        });
+    }
+  }
+
+  /** Takes queued appends in order, at most one per stream and none for a stream already being written. */
+  #takeGroup(): PendingAppend[] {
+    const group: PendingAppend[] = [];
+    const rest: PendingAppend[] = [];
+    const streams = new Set<string>();
+    let events = 0;
+    for (const append of this.#queue) {
+      const fits = events === 0 || events + append.events.length <= this.#options.maxGroupEvents;
+      if (fits && !streams.has(append.streamId) && !this.#inFlightStreams.has(append.streamId)) {
+        group.push(append);
+        streams.add(append.streamId);
+        events += append.events.length;
+      } else {
+        rest.push(append);
+      }
+    }
+    this.#queue = rest;
+    return group;
+  }
+
+  async #write(group: PendingAppend[]): Promise<void> {
+    const { db, sql, heads } = this.#options;
+    const unknown = group.filter((append) => heads.get(append.streamId) === undefined).map((append) => append.streamId);
+    if (unknown.length > 0) {
+      const found = await sql.heads(db, unknown);
+      for (const streamId of unknown) heads.set(streamId, found.get(streamId) ?? NO_STREAM);
+    }
+
+    let planned = group.map((append) => ({ append, head: heads.get(append.streamId) ?? NO_STREAM }));
+    const doubtful: PendingAppend[] = [];
+    planned = planned.filter(({ append, head }) => {
+      if (satisfies(append.expected, head.version)) return true;
+      doubtful.push(append);
+      return false;
+    });
+
+    while (planned.length > 0) {
+      const commits = planned.map(({ append, head }) => buildCommit(append, head));
+      try {
+        const positions = await this.#insert(commits.map((c) => c.input));
+        planned.forEach(({ append }, i) => {
+          const commit = commits[i]!;
+          const lastPosition = positions.get(i + 1)!;
+          heads.set(append.streamId, { version: commit.lastVersion, hash: commit.input.lastHash });
+          append.resolve(commitResult(append.streamId, commit.stored, commit.input.firstVersion, lastPosition));
+        });
+        this.#options.onCommitted(Math.max(...positions.values()));
+        planned = [];
+      } catch (error) {
+        if (!(error instanceof SkippedCommits)) {
+          for (const { append } of planned) heads.delete(append.streamId);
+          const reason = error instanceof Error ? error.message : String(error);
+          for (const { append } of planned) append.reject(new StoreUnavailable(`append to ${append.streamId} failed: ${reason}`, { cause: error }));
+          planned = [];
+          break;
+        }
+        planned = planned.filter(({ append }, i) => {
+          if (error.inserted.has(i + 1)) return true;
+          doubtful.push(append);
+          return false;
+        });
+      }
+    }
+    if (doubtful.length > 0) await this.#settleDoubtful(doubtful);
+  }
+
+  /** One transaction: the commits, their positions, and a NOTIFY, or nothing at all. */
+  async #insert(inputs: CommitInput[]): Promise<Map<number, number>> {
+    const { db, sql, channel } = this.#options;
+    const total = inputs.reduce((sum, c) => sum + c.eventCount, 0);
+    return db.transaction(async (tx) => {
+      const rows = await sql.insertCommits(tx, inputs, total);
+      const inserted = new Map(rows.map((row) => [row.ord, row.lastPosition]));
+      // A skipped commit leaves its positions allocated: roll back so positions stay dense.
+      if (inserted.size < inputs.length) throw new SkippedCommits(inserted);
+      await sql.notify(tx, channel, Math.max(...inserted.values()));
+      return inserted;
+    });
+  }
+
+  /**
+   * Appends whose expected version did not hold against what we knew. Each is either a
+   * re-append of events already stored (answered with the original result), a real
+   * conflict, or — when our knowledge of the head was stale — worth another try.
+   */
+  async #settleDoubtful(appends: PendingAppend[]): Promise<void> {
+    const { db, sql, heads } = this.#options;
+    const originals = await sql.commitsByFirstEventId(db, appends.map((a) => a.events[0]!.id));
+    const byFirstId = new Map(originals.map((row) => [commitEvents(row)[0]!.id, row]));
+    const fresh = await sql.heads(db, appends.map((a) => a.streamId));
+    for (const append of appends) {
+      const head = fresh.get(append.streamId) ?? NO_STREAM;
+      heads.set(append.streamId, head);
+      const original = byFirstId.get(append.events[0]!.id);
+      if (original) {
+        settleReappend(append, original);
+      } else if (satisfies(append.expected, head.version)) {
+        this.#queue.unshift(append);
+      } else {
+        append.reject(new ExpectedVersionConflict(append.streamId, append.expected, head.version));
+      }
+    }
+  }
+}
+
+export function satisfies(expected: ExpectedVersion, version: number): boolean {
+  switch (expected) {
+    case 'any':
+      return true;
+    case 'no_stream':
+      return version === -1;
+    case 'stream_exists':
+      return version >= 0;
+    default:
+      return version === expected;
+  }
+}
+
+function buildCommit(append: PendingAppend, head: Head) {
+  let previous = head.hash;
+  const firstVersion = head.version + 1;
+  const stored: StoredEvent[] = append.events.map((event, i) => {
+    const hash = chainHash(previous, { ...event, streamId: append.streamId, version: firstVersion + i });
+    previous = hash;
+    return { ...event, hash };
+  });
+  const input: CommitInput = {
+    streamId: append.streamId,
+    firstVersion,
+    eventCount: stored.length,
+    firstEventId: stored[0]!.id,
+    lastHash: previous,
+    eventsJson: JSON.stringify(stored),
+  };
+  return { input, stored, lastVersion: firstVersion + stored.length - 1 };
+}
+
+function commitResult(streamId: string, stored: StoredEvent[], firstVersion: number, lastPosition: number): AppendResult {
+  const firstPosition = lastPosition - stored.length + 1;
+  const events: RecordedEvent[] = stored.map((event, i) => ({
+    ...event,
+    streamId,
+    version: firstVersion + i,
+    position: firstPosition + i,
+  }));
+  return {
+    streamId,
+    nextExpectedVersion: firstVersion + stored.length - 1,
+    positions: events.map((event) => event.position),
+    events,
+  };
+}
+
+/** A re-append returns the original result only if it is the same append, event for event. */
+function settleReappend(append: PendingAppend, original: CommitRow): void {
+  const stored = commitEvents(original);
+  const mismatch = original.stream_id !== append.streamId
+    ? `it is in stream ${original.stream_id}`
+    : stored.length !== append.events.length
+      ? `the original append held ${stored.length} events, this one ${append.events.length}`
+      : append.events.findIndex((event, i) => !sameContent(event, stored[i]!)) >= 0
+        ? 'with other content'
+        : undefined;
+  if (mismatch) {
+    append.reject(new IdempotencyConflict(append.streamId, append.events[0]!.id, mismatch));
+    return;
+  }
+  append.resolve(commitResult(append.streamId, stored, Number(original.first_version), Number(original.last_position)));
+}
+
+function sameContent(event: PreparedEvent, stored: StoredEvent): boolean {
+  return event.id === stored.id && event.type === stored.type && canonicalJson(event.data) === canonicalJson(stored.data);
+}

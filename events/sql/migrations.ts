@@ -1,0 +1,40 @@
+// Applies the numbered migrations in ./migrations once each, at start-up. Concurrent
+// starters serialize on an advisory lock, so two processes never apply one twice.
+import { readdir, readFile } from 'node:fs/promises';
+import pg from 'pg';
+import type { SqlExecutor } from './executor.ts';
+
+const migrationsDir = new URL('./migrations/', import.meta.url);
+
+export async function migrate(db: SqlExecutor, schema: string): Promise<string[]> {
+  const files = (await readdir(migrationsDir)).filter((name) => /^\d{3}_.+\.sql$/.test(name)).sort();
+  const quoted = pg.escapeIdentifier(schema);
+  return db.transaction(async (tx) => {
+    await tx.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`pantheon-migrate:${schema}`]);
+    await tx.query(`CREATE SCHEMA IF NOT EXISTS ${quoted}`);
+    await tx.query(
+      `CREATE TABLE IF NOT EXISTS ${quoted}.schema_migrations (name text PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())`,
+    );
+    const done = new Set((await tx.query<{ name: string }>(`SELECT name FROM ${quoted}.schema_migrations`)).map((row) => row.name));
+    const applied: string[] = [];
+    for (const name of files) {
+      if (done.has(name)) continue;
+      const sql = (await readFile(new URL(name, migrationsDir), 'utf8')).replaceAll('__SCHEMA__', quoted);
+      for (const statement of splitStatements(sql)) await tx.query(statement);
+      await tx.query(`INSERT INTO ${quoted}.schema_migrations (name) VALUES ($1)`, [name]);
+      applied.push(name);
+    }
+    return applied;
+  });
+}
+
+/** Splits a migration file on the semicolons that end its statements (no procedural bodies here). */
+function splitStatements(sql: string): string[] {
+  return sql
+    .split('\n')
+    .filter((line) => !line.trimStart().startsWith('--'))
+    .join('\n')
+    .split(';')
+    .map((statement) => statement.trim())
+    .filter((statement) => statement.length > 0);
+}

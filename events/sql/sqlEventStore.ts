@@ -1,0 +1,195 @@
+// The EventStore on PostgreSQL or PGlite (both through SqlExecutor): validation and
+// stamping on append, group commit for the write, decoding on read.
+import pg from 'pg';
+import { v7 as uuidv7 } from 'uuid';
+import type { EventCatalog } from '../catalog.ts';
+import type { AppendResult, ExpectedVersion, NewEvent, RecordedEvent } from '../envelope.ts';
+import { EventMetadata, ExpectedVersionSchema, StreamId } from '../envelope.ts';
+import { EventDecodeError, ExpectedVersionConflict, InvalidAppend } from '../errors.ts';
+import { HeadCache } from '../headCache.ts';
+import { AppendNotifier } from '../notifier.ts';
+import type { EventStore, ReadAllOptions, ReadStreamOptions, SubscribeAllOptions, Subscription } from '../store.ts';
+import { subscribeAll } from '../subscribeAll.ts';
+import type { SqlExecutor } from './executor.ts';
+import { GroupCommitter, satisfies } from './groupCommit.ts';
+import type { PreparedEvent } from './groupCommit.ts';
+import { migrate } from './migrations.ts';
+import { sqlFor } from './queries.ts';
+import type { CommitRow } from './queries.ts';
+import { rawEvents } from './rows.ts';
+
+export type SqlEventStoreOptions = {
+  db: SqlExecutor;
+  catalog: EventCatalog;
+  /** PostgreSQL schema holding the tables; one per test file keeps tests apart. */
+  schema?: string;
+  /** Wall clock for `recordedAt`; a port so tests can fix it. */
+  now?: () => Date;
+  /** Subscribers poll this often when no notification arrives. */
+  pollIntervalMs?: number;
+  maxGroupEvents?: number;
+  maxConcurrency?: number;
+};
+
+const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const COMMITS_PER_READ = 500;
+
+export async function openSqlEventStore(options: SqlEventStoreOptions): Promise<EventStore> {
+  const schema = options.schema ?? 'pantheon';
+  await migrate(options.db, schema);
+  const store = new SqlEventStore(options, schema);
+  await store.start();
+  return store;
+}
+
+class SqlEventStore implements EventStore {
+  readonly #db: SqlExecutor;
+  readonly #catalog: EventCatalog;
+  readonly #sql: ReturnType<typeof sqlFor>;
+  readonly #now: () => Date;
+  readonly #notifier = new AppendNotifier();
+  readonly #channel: string;
+  readonly #pollIntervalMs: number;
+  readonly #writer: GroupCommitter;
+  readonly #heads = new HeadCache();
+  #stopListening: (() => Promise<void>) | undefined;
+
+  constructor(options: SqlEventStoreOptions, schema: string) {
+    this.#db = options.db;
+    this.#catalog = options.catalog;
+    this.#sql = sqlFor(pg.escapeIdentifier(schema));
+    this.#now = options.now ?? (() => new Date());
+    this.#channel = `${schema}_appended`;
+    this.#pollIntervalMs = options.pollIntervalMs ?? 1000;
+    this.#writer = new GroupCommitter({
+      db: this.#db,
+      sql: this.#sql,
+      heads: this.#heads,
+      channel: this.#channel,
+      onCommitted: (position) => this.#notifier.advance(position),
+      ...(options.maxGroupEvents === undefined ? {} : { maxGroupEvents: options.maxGroupEvents }),
+      ...(options.maxConcurrency === undefined ? {} : { maxConcurrency: options.maxConcurrency }),
+    });
+  }
+
+  async start(): Promise<void> {
+    this.#notifier.advance(await this.#sql.headPosition(this.#db));
+    this.#stopListening = await this.#db.listen(this.#channel, (payload) => {
+      const position = Number(payload);
+      if (Number.isSafeInteger(position)) this.#notifier.advance(position);
+    });
+  }
+
+  append(streamId: string, expected: ExpectedVersion, events: readonly NewEvent[]): Promise<AppendResult> {
+    try {
+      checkStreamId(streamId);
+      const expectation = ExpectedVersionSchema.safeParse(expected);
+      if (!expectation.success) throw new InvalidAppend(`expected version ${String(expected)} is not any, no_stream, stream_exists or an integer >= -1`);
+      if (events.length === 0) return this.#appendNothing(streamId, expected);
+      const prepared = this.#prepare(streamId, events);
+      return new Promise((resolve, reject) => this.#writer.submit({ streamId, expected, events: prepared, resolve, reject }));
+    } catch (error) {
+      return Promise.reject(error);
+    }
+  }
+
+  async readStream(streamId: string, options: ReadStreamOptions = {}): Promise<RecordedEvent[]> {
+    const backwards = options.direction === 'backwards';
+    const limit = options.limit ?? Number.POSITIVE_INFINITY;
+    let cursor = options.fromVersion ?? (backwards ? Number.MAX_SAFE_INTEGER : 0);
+    const out: RecordedEvent[] = [];
+    while (out.length < limit) {
+      const rows = backwards
+        ? await this.#sql.streamBackwards(this.#db, streamId, cursor, COMMITS_PER_READ)
+        : await this.#sql.streamForwards(this.#db, streamId, cursor, COMMITS_PER_READ);
+      for (const row of rows) {
+        const events = rawEvents(row);
+        if (backwards) events.reverse();
+        for (const event of events) {
+          const inRange = backwards ? event.version <= cursor : event.version >= cursor;
+          if (inRange && out.length < limit) out.push(event);
+        }
+      }
+      if (rows.length < COMMITS_PER_READ) break;
+      const last = out.at(-1);
+      if (!last) break;
+      cursor = backwards ? last.version - 1 : last.version + 1;
+      if (cursor < 0) break;
+    }
+    return options.raw ? out : out.map((event) => this.#decode(event));
+  }
+
+  async readAll(options: ReadAllOptions = {}): Promise<RecordedEvent[]> {
+    const from = Math.max(1, options.fromPosition ?? 1);
+    const limit = options.limit ?? 1000;
+    const out: RecordedEvent[] = [];
+    let cursor = from;
+    while (out.length < limit) {
+      // A commit holds at least one event, so `limit` commits always cover `limit` events.
+      const rows: CommitRow[] = await this.#sql.all(this.#db, cursor, Math.min(limit - out.length, COMMITS_PER_READ));
+      for (const row of rows) {
+        for (const event of rawEvents(row)) {
+          if (event.position >= cursor && out.length < limit) out.push(event);
+        }
+      }
+      if (rows.length === 0 || out.length === 0) break;
+      cursor = out.at(-1)!.position + 1;
+      if (rows.length < COMMITS_PER_READ) break;
+    }
+    return options.raw ? out : out.map((event) => this.#decode(event));
+  }
+
+  subscribeAll(options: SubscribeAllOptions = {}): Subscription {
+    return subscribeAll(
+      { readAll: (o) => this.readAll(o), notifier: this.#notifier, pollIntervalMs: this.#pollIntervalMs },
+      options,
+    );
+  }
+
+  async streamVersion(streamId: string): Promise<number> {
+    const heads = await this.#sql.heads(this.#db, [streamId]);
+    return heads.get(streamId)?.version ?? -1;
+  }
+
+  headPosition(): Promise<number> {
+    return this.#sql.headPosition(this.#db);
+  }
+
+  async close(): Promise<void> {
+    await this.#stopListening?.();
+  }
+
+  /** Validates every event before anything is queued, so a bad one writes nothing. */
+  #prepare(streamId: string, events: readonly NewEvent[]): PreparedEvent[] {
+    const recordedAt = this.#now().toISOString();
+    const seen = new Set<string>();
+    return events.map((event) => {
+      const id = event.id ?? uuidv7();
+      const ref = { streamId, eventId: id };
+      if (!uuid.test(id)) throw new InvalidAppend(`event id ${JSON.stringify(id)} in ${streamId} is not a UUID`);
+      if (seen.has(id)) throw new InvalidAppend(`event id ${id} appears twice in one append to ${streamId}`);
+      seen.add(id);
+      const metadata = EventMetadata.safeParse(event.metadata ?? {});
+      if (!metadata.success) throw new EventDecodeError(ref, event.type, `metadata: ${metadata.error.message}`);
+      const { schemaVersion, data } = this.#catalog.encode(event.type, event.data, ref);
+      return { id: id.toLowerCase(), type: event.type, schemaVersion, data, metadata: { ...metadata.data, recordedAt } };
+    });
+  }
+
+  /** An empty append writes nothing but still answers whether the expectation holds. */
+  async #appendNothing(streamId: string, expected: ExpectedVersion): Promise<AppendResult> {
+    const version = await this.streamVersion(streamId);
+    if (!satisfies(expected, version)) throw new ExpectedVersionConflict(streamId, expected, version);
+    return { streamId, nextExpectedVersion: version, positions: [], events: [] };
+  }
+
+  #decode(event: RecordedEvent): RecordedEvent {
+    const ref = { streamId: event.streamId, version: event.version, eventId: event.id };
+    return { ...event, data: this.#catalog.decode(event.type, event.schemaVersion, event.data, ref) };
+  }
+}
+
+function checkStreamId(streamId: string): void {
+  const parsed = StreamId.safeParse(streamId);
+  if (!parsed.success) throw new InvalidAppend(`stream id ${JSON.stringify(streamId)} is invalid: ${parsed.error.issues[0]?.message}`);
+}
