@@ -22,6 +22,21 @@ export function chainHash(previousHash: string, content: ChainedContent): string
   return sha256Hex(`${previousHash}\n${canonicalJson(content)}`);
 }
 
+/** An event whose data and metadata are already canonically encoded (the append path). */
+export type EncodedContent = Omit<ChainedContent, 'data' | 'metadata'> & { dataJson: string; metadataJson: string };
+
+/**
+ * canonicalJson(content), assembled from parts already encoded: the keys below are in
+ * canonical (UTF-16) order, and strings are encoded as JSON.stringify does, as RFC 8785 asks.
+ */
+export function encodeContent(c: EncodedContent): string {
+  return `{"data":${c.dataJson},"id":${JSON.stringify(c.id)},"metadata":${c.metadataJson},"schemaVersion":${c.schemaVersion},"streamId":${JSON.stringify(c.streamId)},"type":${JSON.stringify(c.type)},"version":${c.version}}`;
+}
+
+export function chainHashEncoded(previousHash: string, content: EncodedContent): string {
+  return sha256Hex(`${previousHash}\n${encodeContent(content)}`);
+}
+
 export type ChainVerdict =
   | { intact: true; lastVersion: number; lastHash: string }
   | { intact: false; version: number; reason: string };

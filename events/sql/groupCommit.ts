@@ -5,14 +5,14 @@
 import { canonicalJson } from '../canonical.ts';
 import type { AppendResult, ExpectedVersion, RecordedEvent } from '../envelope.ts';
 import { ExpectedVersionConflict, IdempotencyConflict, StoreUnavailable } from '../errors.ts';
-import { chainHash, GENESIS_HASH } from '../hashChain.ts';
+import { chainHashEncoded, GENESIS_HASH } from '../hashChain.ts';
 import type { HeadCache } from '../headCache.ts';
 import type { SqlExecutor } from './executor.ts';
 import type { CommitInput, CommitRow, Head, StoreSql, StoredEvent } from './queries.ts';
 import { commitEvents } from './rows.ts';
 
-/** An event validated and stamped, waiting for its version, position and hash. */
-export type PreparedEvent = Omit<StoredEvent, 'hash'>;
+/** An event validated, stamped and canonically encoded, waiting for its version, position and hash. */
+export type PreparedEvent = Omit<StoredEvent, 'hash'> & { dataJson: string; metadataJson: string };
 
 export type PendingAppend = {
   streamId: string;
@@ -195,13 +195,18 @@ export function satisfies(expected: ExpectedVersion, version: number): boolean {
   }
 }
 
+/** Chains the events onto the stream's head and encodes the commit row (canonical JSON, written once). */
 function buildCommit(append: PendingAppend, head: Head) {
   let previous = head.hash;
   const firstVersion = head.version + 1;
-  const stored: StoredEvent[] = append.events.map((event, i) => {
-    const hash = chainHash(previous, { ...event, streamId: append.streamId, version: firstVersion + i });
+  const stored: StoredEvent[] = [];
+  const encoded: string[] = [];
+  append.events.forEach((event, i) => {
+    const hash = chainHashEncoded(previous, { ...event, streamId: append.streamId, version: firstVersion + i });
     previous = hash;
-    return { ...event, hash };
+    const { dataJson, metadataJson, ...plain } = event;
+    stored.push({ ...plain, hash });
+    encoded.push(`{"data":${dataJson},"hash":"${hash}","id":"${event.id}","metadata":${metadataJson},"schemaVersion":${event.schemaVersion},"type":${JSON.stringify(event.type)}}`);
   });
   const input: CommitInput = {
     streamId: append.streamId,
@@ -209,7 +214,7 @@ function buildCommit(append: PendingAppend, head: Head) {
     eventCount: stored.length,
     firstEventId: stored[0]!.id,
     lastHash: previous,
-    eventsJson: JSON.stringify(stored),
+    eventsJson: `[${encoded.join(',')}]`,
   };
   return { input, stored, lastVersion: firstVersion + stored.length - 1 };
 }

@@ -64,28 +64,18 @@ export function sqlFor(schema: string) {
         `WITH alloc AS (
            UPDATE ${counter} SET last = last + $1::bigint RETURNING last - $1::bigint AS base
          ), input AS (
-           SELECT * FROM unnest($2::text[], $3::bigint[], $4::int[], $5::uuid[], $6::text[], $7::text[], $8::bigint[])
-             WITH ORDINALITY AS t(stream_id, first_version, event_count, first_event_id, last_hash, events, end_offset, ord)
+           SELECT * FROM json_to_recordset($2::json)
+             AS t(k int, s text, v bigint, n int, i uuid, h text, o bigint, e json)
          ), inserted AS (
            INSERT INTO ${commits} (last_position, stream_id, first_version, event_count, first_event_id, last_hash, events)
-           SELECT alloc.base + input.end_offset, input.stream_id, input.first_version, input.event_count,
-                  input.first_event_id, input.last_hash, input.events::json
+           SELECT alloc.base + input.o, input.s, input.v, input.n, input.i, input.h, input.e
              FROM input CROSS JOIN alloc
            ON CONFLICT DO NOTHING
            RETURNING last_position, first_event_id
          )
-         SELECT input.ord, inserted.last_position
-           FROM inserted JOIN input USING (first_event_id)`,
-        [
-          totalEvents,
-          inputs.map((c) => c.streamId),
-          inputs.map((c) => c.firstVersion),
-          inputs.map((c) => c.eventCount),
-          inputs.map((c) => c.firstEventId),
-          inputs.map((c) => c.lastHash),
-          inputs.map((c) => c.eventsJson),
-          endOffsets(inputs),
-        ],
+         SELECT input.k AS ord, inserted.last_position
+           FROM inserted JOIN input ON input.i = inserted.first_event_id`,
+        [totalEvents, groupJson(inputs)],
       );
       return rows.map((row) => ({ ord: Number(row.ord), lastPosition: Number(row.last_position) }));
     },
@@ -138,8 +128,16 @@ export function sqlFor(schema: string) {
 
 export type StoreSql = ReturnType<typeof sqlFor>;
 
-/** Offset of each commit's last event from the group's base position. */
-function endOffsets(inputs: CommitInput[]): number[] {
-  let running = 0;
-  return inputs.map((c) => (running += c.eventCount));
+/**
+ * The group as one JSON parameter, assembled around the commits' already-encoded event
+ * arrays: the server parses it once, and nothing is escaped twice on the way. `o` is the
+ * offset of the commit's last event from the group's base position; `k` its 1-based ordinal.
+ */
+function groupJson(inputs: CommitInput[]): string {
+  let offset = 0;
+  const parts = inputs.map((c, k) => {
+    offset += c.eventCount;
+    return `{"k":${k + 1},"s":${JSON.stringify(c.streamId)},"v":${c.firstVersion},"n":${c.eventCount},"i":"${c.firstEventId}","h":"${c.lastHash}","o":${offset},"e":${c.eventsJson}}`;
+  });
+  return `[${parts.join(',')}]`;
 }

@@ -1,12 +1,13 @@
 // The EventStore on PostgreSQL or PGlite (both through SqlExecutor): validation and
 // stamping on append, group commit for the write, decoding on read.
 import pg from 'pg';
-import { v7 as uuidv7 } from 'uuid';
 import type { EventCatalog } from '../catalog.ts';
 import type { AppendResult, ExpectedVersion, NewEvent, RecordedEvent } from '../envelope.ts';
 import { EventMetadata, ExpectedVersionSchema, StreamId } from '../envelope.ts';
 import { EventDecodeError, ExpectedVersionConflict, InvalidAppend } from '../errors.ts';
+import { canonicalJson } from '../canonical.ts';
 import { HeadCache } from '../headCache.ts';
+import { uuidv7 } from '../ids.ts';
 import { AppendNotifier } from '../notifier.ts';
 import type { EventStore, ReadAllOptions, ReadStreamOptions, SubscribeAllOptions, Subscription } from '../store.ts';
 import { subscribeAll } from '../subscribeAll.ts';
@@ -172,7 +173,11 @@ class SqlEventStore implements EventStore {
       const metadata = EventMetadata.safeParse(event.metadata ?? {});
       if (!metadata.success) throw new EventDecodeError(ref, event.type, `metadata: ${metadata.error.message}`);
       const { schemaVersion, data } = this.#catalog.encode(event.type, event.data, ref);
-      return { id: id.toLowerCase(), type: event.type, schemaVersion, data, metadata: { ...metadata.data, recordedAt } };
+      const stamped = { ...metadata.data, recordedAt };
+      return {
+        id: id.toLowerCase(), type: event.type, schemaVersion, data, metadata: stamped,
+        dataJson: canonicalJson(data), metadataJson: canonicalJson(stamped),
+      };
     });
   }
 

@@ -1,0 +1,64 @@
+// Chooses and opens the event store: PostgreSQL when DATABASE_URL is set, otherwise
+// embedded PGlite persisted under PANTHEON_DATA_DIR.
+import { mkdir } from 'node:fs/promises';
+import path from 'node:path';
+import type { EventCatalog } from '../events/catalog.ts';
+import type { SqlExecutor } from '../events/sql/executor.ts';
+import { openPgExecutor } from '../events/sql/pgExecutor.ts';
+import { openPgliteExecutor } from '../events/sql/pgliteExecutor.ts';
+import { openSqlEventStore } from '../events/sql/sqlEventStore.ts';
+import type { EventStore } from '../events/store.ts';
+import type { Config } from './config.ts';
+import type { Logger } from './logger.ts';
+
+export type OpenedStore = { store: EventStore; kind: 'postgres' | 'pglite'; close(): Promise<void> };
+
+export class StoreStartError extends Error {
+  readonly code = 'store/unreachable';
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'StoreStartError';
+  }
+}
+
+export async function openConfiguredStore(config: Config, catalog: EventCatalog, logger: Logger): Promise<OpenedStore> {
+  let db: SqlExecutor;
+  let kind: OpenedStore['kind'];
+  if (config.DATABASE_URL) {
+    kind = 'postgres';
+    try {
+      db = await openPgExecutor({
+        connectionString: config.DATABASE_URL,
+        onError: (error) => logger.error({ err: error }, 'postgres connection error'),
+      });
+    } catch (error) {
+      const reason = error instanceof Error ? error.message : String(error);
+      throw new StoreStartError(`cannot reach PostgreSQL at ${redact(config.DATABASE_URL)}: ${reason || 'connection refused'}`, { cause: error });
+    }
+  } else {
+    kind = 'pglite';
+    const dir = path.resolve(config.PANTHEON_DATA_DIR, 'pglite');
+    await mkdir(dir, { recursive: true });
+    db = await openPgliteExecutor(dir);
+  }
+  const store = await openSqlEventStore({ db, catalog, schema: config.PANTHEON_DB_SCHEMA });
+  return {
+    store,
+    kind,
+    async close() {
+      await store.close();
+      await db.close();
+    },
+  };
+}
+
+/** The URL without its password, for logs. */
+function redact(url: string): string {
+  try {
+    const parsed = new URL(url);
+    if (parsed.password) parsed.password = '***';
+    return parsed.toString();
+  } catch {
+    return 'the configured DATABASE_URL';
+  }
+}

@@ -1,0 +1,107 @@
+// The start command as an operator meets it: a real process, its logs and its exit code.
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { after, test } from 'node:test';
+import pg from 'pg';
+import { testDatabaseUrl } from '../events/sql/testing.ts';
+
+const main = new URL('./main.ts', import.meta.url).pathname;
+const dirs: string[] = [];
+const schema = `t_main_${process.pid}`;
+after(async () => {
+  for (const dir of dirs) await rm(dir, { recursive: true, force: true });
+  const client = new pg.Client({ connectionString: testDatabaseUrl });
+  await client.connect();
+  await client.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
+  await client.end();
+});
+
+type Run = { lines: Array<Record<string, unknown>>; exit: Promise<number | null>; kill(signal?: NodeJS.Signals): void; waitFor(msg: string): Promise<Record<string, unknown>> };
+
+function run(env: Record<string, string>): Run {
+  const child = spawn(process.execPath, [main], { env: { PATH: process.env.PATH ?? '', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const lines: Array<Record<string, unknown>> = [];
+  const waiters: Array<() => void> = [];
+  let buffered = '';
+  const onData = (chunk: Buffer) => {
+    buffered += chunk.toString();
+    const parts = buffered.split('\n');
+    buffered = parts.pop() ?? '';
+    for (const part of parts.filter(Boolean)) lines.push(JSON.parse(part) as Record<string, unknown>);
+    for (const wake of waiters.splice(0)) wake();
+  };
+  child.stdout.on('data', onData);
+  child.stderr.on('data', onData);
+  const exit = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  return {
+    lines,
+    exit,
+    kill: (signal = 'SIGTERM') => child.kill(signal),
+    async waitFor(msg) {
+      for (;;) {
+        const found = lines.find((line) => line.msg === msg);
+        if (found) return found;
+        if (child.exitCode !== null) throw new Error(`process exited before logging "${msg}": ${JSON.stringify(lines)}`);
+        await new Promise<void>((resolve) => waiters.push(resolve));
+      }
+    },
+  };
+}
+
+test('starts on embedded defaults, answers /healthz, logs its transport, and stops on SIGTERM', async () => {
+  const dir = await mkdtemp(path.join(tmpdir(), 'pantheon-main-'));
+  dirs.push(dir);
+  const server = run({ PORT: '0', PANTHEON_DATA_DIR: dir });
+  const listening = await server.waitFor('server listening');
+  assert.deepEqual([listening.transport, listening.store], ['ws', 'pglite']);
+  const response = await fetch(`http://127.0.0.1:${String(listening.port)}/healthz`);
+  assert.equal(response.status, 200);
+  assert.deepEqual(await response.json(), { status: 'ok', store: 'pglite' });
+  server.kill('SIGTERM');
+  assert.equal(await server.exit, 0);
+});
+
+test('runs on PostgreSQL when DATABASE_URL is set', async () => {
+  const server = run({ PORT: '0', DATABASE_URL: testDatabaseUrl, PANTHEON_DB_SCHEMA: schema });
+  const listening = await server.waitFor('server listening');
+  assert.equal(listening.store, 'postgres');
+  server.kill('SIGTERM');
+  assert.equal(await server.exit, 0);
+});
+
+test('an unreachable DATABASE_URL exits non-zero with one clear line, not a stack trace', async () => {
+  const server = run({ PORT: '0', DATABASE_URL: 'postgres://postgres@127.0.0.1:1/pantheon' });
+  assert.equal(await server.exit, 1);
+  assert.equal(server.lines.length, 1);
+  assert.equal(server.lines[0]!.code, 'store/unreachable');
+  assert.match(String(server.lines[0]!.msg), /cannot reach PostgreSQL at postgres:\/\/postgres@127\.0\.0\.1:1\/pantheon/);
+  assert.equal(server.lines[0]!.err, undefined);
+});
+
+test('a bad environment variable exits non-zero, naming it', async () => {
+  const server = run({ PORT: 'twenty' });
+  assert.equal(await server.exit, 1);
+  assert.equal(server.lines.length, 1);
+  assert.match(String(server.lines[0]!.msg), /PORT="twenty" .*example: PORT=2567/);
+});
+
+test('asking for uWebSockets.js where it cannot load says so and exits', async (t) => {
+  const dir = await mkdtemp(path.join(tmpdir(), 'pantheon-uws-'));
+  dirs.push(dir);
+  const server = run({ PORT: '0', PANTHEON_DATA_DIR: dir, PANTHEON_TRANSPORT: 'uwebsockets' });
+  const code = await Promise.race([server.exit, server.waitFor('server listening').then(() => 'listening' as const)]);
+  if (code === 'listening') {
+    // On a glibc >= 2.38 machine the native transport loads: then it must say so.
+    assert.equal(server.lines.find((line) => line.msg === 'server listening')!.transport, 'uwebsockets');
+    server.kill('SIGTERM');
+    assert.equal(await server.exit, 0);
+    t.diagnostic('uWebSockets.js loaded on this machine');
+  } else {
+    assert.equal(code, 1);
+    assert.equal(server.lines[0]!.code, 'transport/unavailable');
+    assert.match(String(server.lines[0]!.msg), /glibc >= 2\.38/);
+  }
+});

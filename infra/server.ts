@@ -1,0 +1,61 @@
+// The game server process: Colyseus over the chosen transport, its HTTP routes, and
+// the event store every room writes to.
+import { createEndpoint, createRouter, Server } from '@colyseus/core';
+import type { Config } from './config.ts';
+import type { OpenedStore } from './eventStore.ts';
+import type { Logger } from './logger.ts';
+import { createTransport } from './transport.ts';
+
+export type GameServer = {
+  server: Server;
+  /** The bound port (useful when PORT=0). */
+  port: number;
+  markReady(): void;
+  stop(): Promise<void>;
+};
+
+export async function startGameServer(config: Config, opened: OpenedStore, logger: Logger): Promise<GameServer> {
+  let ready = false;
+  const transport = await createTransport(config.PANTHEON_TRANSPORT);
+  const server = new Server({
+    transport,
+    greet: false,
+    // Shutdown is ours (main.ts): it also closes the store, after the rooms.
+    gracefullyShutdown: false,
+    logger: colyseusLogger(logger),
+  });
+
+  const healthz = createEndpoint('/healthz', { method: 'GET' }, async () =>
+    Response.json({ status: ready ? 'ok' : 'starting', store: opened.kind }, { status: ready ? 200 : 503 }),
+  );
+  server.router = createRouter({ healthz });
+
+  await server.listen(config.PORT, config.HOST);
+  const address = transport.server?.address();
+  const port = typeof address === 'object' && address ? address.port : config.PORT;
+  logger.info({ port, host: config.HOST, transport: config.PANTHEON_TRANSPORT, store: opened.kind }, 'server listening');
+
+  return {
+    server,
+    port,
+    markReady() {
+      ready = true;
+    },
+    async stop() {
+      ready = false;
+      await server.gracefullyShutdown(false);
+    },
+  };
+}
+
+/** Colyseus logs through a console-like object; route it into pino. */
+function colyseusLogger(logger: Logger) {
+  const child = logger.child({ component: 'colyseus' });
+  const join = (args: unknown[]) => args.map((arg) => (typeof arg === 'string' ? arg : JSON.stringify(arg))).join(' ');
+  return {
+    debug: (...args: unknown[]) => child.debug(join(args)),
+    info: (...args: unknown[]) => child.info(join(args)),
+    warn: (...args: unknown[]) => child.warn(join(args)),
+    error: (...args: unknown[]) => child.error(join(args)),
+  };
+}
