@@ -4,7 +4,7 @@
 //
 // Written out here rather than taken from the `canonicalize` package because it runs
 // once per appended event; canonical.test.ts holds it to that package's output.
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 
 const loneSurrogate = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 
@@ -55,5 +55,6 @@ function encodeObject(object: Record<string, unknown>): string {
 }
 
 export function sha256Hex(text: string): string {
-  return createHash('sha256').update(text).digest('hex');
+  // One-shot hashing: no Hash object per call on the append path.
+  return hash('sha256', text, 'hex');
 }

@@ -214,6 +214,7 @@ export function eventStoreContract(adapter: string, makeHarness: () => Promise<C
           (error: unknown) => error instanceof EventDecodeError && error.streamId === stream && error.eventType === 'OracleSummoned',
         );
         await assert.rejects(store.append(stream, 'any', [{ type: 'OracleWandered', data: {} }]), /unknown event type OracleWandered/);
+        await assert.rejects(store.append(stream, 'any', [{ ...summoned('ok'), metadata: { tick: -1 } }]), /metadata/);
         assert.deepEqual(await store.readStream(stream), []);
         assert.equal(await store.headPosition(), head);
       });

@@ -64,18 +64,22 @@ export function sqlFor(schema: string) {
         `WITH alloc AS (
            UPDATE ${counter} SET last = last + $1::bigint RETURNING last - $1::bigint AS base
          ), input AS (
-           SELECT * FROM json_to_recordset($2::json)
-             AS t(k int, s text, v bigint, n int, i uuid, h text, o bigint, e json)
+           SELECT * FROM unnest(
+               string_to_array($2::text, chr(30)), $3::bigint[], $4::int[],
+               string_to_array($5::text, chr(30))::uuid[], string_to_array($6::text, chr(30)),
+               $7::bigint[], string_to_array($8::text, chr(30)))
+             WITH ORDINALITY AS t(stream_id, first_version, event_count, first_event_id, last_hash, end_offset, events, ord)
          ), inserted AS (
            INSERT INTO ${commits} (last_position, stream_id, first_version, event_count, first_event_id, last_hash, events)
-           SELECT alloc.base + input.o, input.s, input.v, input.n, input.i, input.h, input.e
+           SELECT alloc.base + input.end_offset, input.stream_id, input.first_version, input.event_count,
+                  input.first_event_id, input.last_hash, input.events::json
              FROM input CROSS JOIN alloc
            ON CONFLICT DO NOTHING
            RETURNING last_position, first_event_id
          )
-         SELECT input.k AS ord, inserted.last_position
-           FROM inserted JOIN input ON input.i = inserted.first_event_id`,
-        [totalEvents, groupJson(inputs)],
+         SELECT input.ord, inserted.last_position
+           FROM inserted JOIN input USING (first_event_id)`,
+        groupParameters(inputs, totalEvents),
       );
       return rows.map((row) => ({ ord: Number(row.ord), lastPosition: Number(row.last_position) }));
     },
@@ -129,15 +133,22 @@ export function sqlFor(schema: string) {
 export type StoreSql = ReturnType<typeof sqlFor>;
 
 /**
- * The group as one JSON parameter, assembled around the commits' already-encoded event
- * arrays: the server parses it once, and nothing is escaped twice on the way. `o` is the
- * offset of the commit's last event from the group's base position; `k` its 1-based ordinal.
+ * The group's columns as parameters. Text columns travel joined by the record separator
+ * (U+001E), which stream ids, UUIDs, hex hashes and JSON text never contain raw: the
+ * server splits them without the quoting and escaping that array literals would need.
+ * `end_offset` is the offset of each commit's last event from the group's base position.
  */
-function groupJson(inputs: CommitInput[]): string {
+function groupParameters(inputs: CommitInput[], totalEvents: number): unknown[] {
+  const SEPARATOR = '\x1e';
   let offset = 0;
-  const parts = inputs.map((c, k) => {
-    offset += c.eventCount;
-    return `{"k":${k + 1},"s":${JSON.stringify(c.streamId)},"v":${c.firstVersion},"n":${c.eventCount},"i":"${c.firstEventId}","h":"${c.lastHash}","o":${offset},"e":${c.eventsJson}}`;
-  });
-  return `[${parts.join(',')}]`;
+  return [
+    totalEvents,
+    inputs.map((c) => c.streamId).join(SEPARATOR),
+    inputs.map((c) => c.firstVersion),
+    inputs.map((c) => c.eventCount),
+    inputs.map((c) => c.firstEventId).join(SEPARATOR),
+    inputs.map((c) => c.lastHash).join(SEPARATOR),
+    inputs.map((c) => (offset += c.eventCount)),
+    inputs.map((c) => c.eventsJson).join(SEPARATOR),
+  ];
 }

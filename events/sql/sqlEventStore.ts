@@ -164,20 +164,22 @@ class SqlEventStore implements EventStore {
   #prepare(streamId: string, events: readonly NewEvent[]): PreparedEvent[] {
     const recordedAt = this.#now().toISOString();
     const seen = new Set<string>();
+    // Most events of an append carry no metadata of their own: encode that case once.
+    const bare = { recordedAt };
+    const bareJson = canonicalJson(bare);
     return events.map((event) => {
       const id = event.id ?? uuidv7();
       const ref = { streamId, eventId: id };
       if (!uuid.test(id)) throw new InvalidAppend(`event id ${JSON.stringify(id)} in ${streamId} is not a UUID`);
       if (seen.has(id)) throw new InvalidAppend(`event id ${id} appears twice in one append to ${streamId}`);
       seen.add(id);
-      const metadata = EventMetadata.safeParse(event.metadata ?? {});
-      if (!metadata.success) throw new EventDecodeError(ref, event.type, `metadata: ${metadata.error.message}`);
       const { schemaVersion, data } = this.#catalog.encode(event.type, event.data, ref);
+      const base = { id: id.toLowerCase(), type: event.type, schemaVersion, data, dataJson: canonicalJson(data) };
+      if (event.metadata === undefined) return { ...base, metadata: bare, metadataJson: bareJson };
+      const metadata = EventMetadata.safeParse(event.metadata);
+      if (!metadata.success) throw new EventDecodeError(ref, event.type, `metadata: ${metadata.error.message}`);
       const stamped = { ...metadata.data, recordedAt };
-      return {
-        id: id.toLowerCase(), type: event.type, schemaVersion, data, metadata: stamped,
-        dataJson: canonicalJson(data), metadataJson: canonicalJson(stamped),
-      };
+      return { ...base, metadata: stamped, metadataJson: canonicalJson(stamped) };
     });
   }
 
