@@ -1,6 +1,10 @@
 // The application's event catalog: every event type any part of Pantheon appends.
 import { EventCatalog } from '../events/catalog.ts';
+import { battleEvents } from '../rooms/battle/events.ts';
+import { raidEventDefinitions } from '../rooms/raid/index.ts';
+import { ritualEventDefinitions } from '../rooms/ritual/events.ts';
+import { roomEventDefinitions } from '../rooms/shared/roomEvents.ts';
 
 export function createCatalog(): EventCatalog {
-  return new EventCatalog();
+  return new EventCatalog([...roomEventDefinitions, ...battleEvents, ...raidEventDefinitions, ...ritualEventDefinitions]);
 }

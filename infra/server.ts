@@ -1,6 +1,9 @@
 // The game server process: Colyseus over the chosen transport, its HTTP routes, and
 // the event store every room writes to.
+import { randomBytes } from 'node:crypto';
 import { createEndpoint, createRouter, Server } from '@colyseus/core';
+import { battleRoom } from '../rooms/battle/room.ts';
+import type { RoomServices } from '../rooms/shared/colyseusRoom.ts';
 import type { Config } from './config.ts';
 import type { OpenedStore } from './eventStore.ts';
 import type { Logger } from './logger.ts';
@@ -29,6 +32,9 @@ export async function startGameServer(config: Config, opened: OpenedStore, logge
     Response.json({ status: ready ? 'ok' : 'starting', store: opened.kind }, { status: ready ? 200 : 503 }),
   );
   server.router = createRouter({ healthz });
+
+  const services: RoomServices = { store: opened.store, log: logger.child({ component: 'room' }), resumeKey: randomBytes(24).toString('hex') };
+  server.define('battle', battleRoom(services));
 
   await server.listen(config.PORT, config.HOST);
   const address = transport.server?.address();

@@ -1,0 +1,49 @@
+// The battle room kind: its rules, commands and setup, wired into the generic
+// event-sourced Colyseus room.
+import { z } from 'zod';
+import { Chart, loadContent } from '../content/index.ts';
+import { eventSourcedRoom, type RoomServices } from '../shared/colyseusRoom.ts';
+import type { RoomKind } from '../shared/roomKind.ts';
+import { battleCommandPayloads, type BattleCommand } from './commands.ts';
+import { battleEvents, type BattleEvent } from './events.ts';
+import { OracleId, PlayerId, Side, Wager, type BattleState } from './model.ts';
+import { battleDecider } from './rules.ts';
+import { createBattle } from './setup.ts';
+import { battleMirror } from './state.ts';
+
+/** What creating a battle room takes; the room adds its id, a seed it draws, and the start tick. */
+export const BattleRoomSetup = z.strictObject({
+  participants: z
+    .array(
+      z.strictObject({
+        playerId: PlayerId,
+        side: Side,
+        oracles: z.array(z.strictObject({ oracleId: OracleId, name: z.string().min(1).max(60), chart: Chart })).min(1).max(3),
+      }),
+    )
+    .min(2)
+    .max(6),
+  wager: Wager.nullable().optional(),
+  tickLimit: z.int().min(20).optional(),
+  /** Ticks between creation and the first accepted command (a countdown for clients). */
+  countdownTicks: z.int().min(0).max(600).default(60),
+});
+export type BattleRoomSetup = z.output<typeof BattleRoomSetup>;
+
+export const battleKind: RoomKind<BattleState, BattleCommand, BattleEvent, BattleRoomSetup> = {
+  name: 'battle',
+  tickHz: 20,
+  hashEvery: 100,
+  decider: battleDecider,
+  events: battleEvents,
+  commands: battleCommandPayloads,
+  setup: BattleRoomSetup,
+  create(setup, room) {
+    const { countdownTicks, ...rest } = setup;
+    return createBattle({ ...rest, battleId: room.roomId, seed: room.seed, startTick: room.startTick + countdownTicks }, loadContent());
+  },
+  seats: (state) => state.participants.map((p) => p.playerId),
+  isOver: (state) => state.status === 'ended',
+};
+
+export const battleRoom = (services: RoomServices) => eventSourcedRoom(battleKind, battleMirror, services);

@@ -1,0 +1,104 @@
+// The battle's command handling: one small pure function per command, applied one command
+// at a time in the order the room received them (so speed can only matter through that
+// order), plus the tick-driven rules from tick.ts. Content comes in through a resolver so
+// a battle always plays by the content version it was created with.
+import { abilityById, contentByVersion, type AbilityTarget, type Content } from '../content/index.ts';
+import { accept, type Decider, type Decision, type RuleContext } from '../shared/decider.ts';
+import type { BattleCommand, CastAbility, Forfeit } from './commands.ts';
+import { emit, draftOf } from './draft.ts';
+import { evolve, initialState, type BattleEvent } from './events.ts';
+import { findOracle, type BattleState, type OracleState } from './model.ts';
+import { endIfDecided } from './outcome.ts';
+import { refuseBattle } from './refusals.ts';
+import { resolveCast } from './resolve.ts';
+import { onTick } from './tick.ts';
+
+export type ContentResolver = (contentVersion: string) => Content;
+
+export function createBattleDecider(resolveContent: ContentResolver): Decider<BattleState, BattleCommand, BattleEvent> {
+  return {
+    initialState,
+    evolve,
+    onTick,
+    decide: (state, command, ctx) => decide(state, command, ctx, resolveContent),
+  };
+}
+
+/** The decider over the published content registry: what rooms and audits use. */
+export const battleDecider = createBattleDecider(contentByVersion);
+
+export function decide(state: BattleState, command: BattleCommand, ctx: RuleContext, resolveContent: ContentResolver): Decision<BattleEvent> {
+  switch (command.type) {
+    case 'CastAbility':
+      return castAbility(state, command, ctx, resolveContent);
+    case 'Forfeit':
+      return forfeit(state, command);
+    default: {
+      const _exhaustive: never = command;
+      return _exhaustive;
+    }
+  }
+}
+
+export function castAbility(state: BattleState, command: CastAbility, ctx: RuleContext, resolveContent: ContentResolver): Decision<BattleEvent> {
+  if (state.status === 'pending' || ctx.tick < state.startTick) return refuseBattle('battle/not_started', 'the battle has not started yet');
+  if (state.status === 'ended') return refuseBattle('battle/ended', 'the battle is over');
+  if (!isParticipant(state, command.playerId)) return refuseBattle('battle/not_participant', 'you are not in this battle');
+  const caster = findOracle(state, command.oracleId);
+  if (!caster || caster.playerId !== command.playerId) return refuseBattle('battle/not_your_oracle', `you have no oracle ${command.oracleId}`);
+  if (caster.fallen) return refuseBattle('battle/oracle_fallen', `${caster.name} has fallen`);
+  if (caster.statuses.some((s) => s.kind === 'stun')) return refuseBattle('battle/stunned', `${caster.name} is stunned`);
+  // Resolved only now: before creation there is no content version to resolve.
+  const content = resolveContent(state.contentVersion);
+  const ability = caster.abilityIds.includes(command.abilityId) ? abilityById(content, command.abilityId) : undefined;
+  if (!ability) return refuseBattle('battle/unknown_ability', `${caster.name} does not know ${command.abilityId}`);
+  const readyAt = caster.cooldowns.find((c) => c.abilityId === ability.id)?.readyAtTick ?? state.startTick;
+  if (ctx.tick < readyAt) return refuseBattle('battle/on_cooldown', `${ability.name} is ready at tick ${readyAt}`);
+  const target = findOracle(state, command.targetId);
+  if (!target || !canTarget(caster, target, ability.target)) {
+    return refuseBattle('battle/invalid_target', `${ability.name} cannot target ${command.targetId}`);
+  }
+
+  const draft = draftOf(state);
+  resolveCast(draft, { casterId: caster.oracleId, targetId: target.oracleId, ability, tick: ctx.tick, content });
+  return accept(...draft.events);
+}
+
+/** Allowed during the pre-start countdown too: leaving before the first blow is still a forfeit. */
+export function forfeit(state: BattleState, command: Forfeit): Decision<BattleEvent> {
+  if (state.status === 'pending') return refuseBattle('battle/not_started', 'the battle has not been created yet');
+  if (state.status === 'ended') return refuseBattle('battle/ended', 'the battle is over');
+  const participant = state.participants.find((p) => p.playerId === command.playerId);
+  if (!participant) return refuseBattle('battle/not_participant', 'you are not in this battle');
+  if (participant.forfeited) return refuseBattle('battle/already_forfeited', 'you have already forfeited');
+
+  const draft = draftOf(state);
+  emit(draft, { type: 'PlayerForfeited', data: { playerId: command.playerId } });
+  for (const oracle of state.oracles) {
+    if (oracle.playerId === command.playerId && !oracle.fallen) {
+      emit(draft, { type: 'OracleFell', data: { oracleId: oracle.oracleId, cause: 'forfeit', byOracleId: null } });
+    }
+  }
+  endIfDecided(draft, 'forfeit');
+  return accept(...draft.events);
+}
+
+function isParticipant(state: BattleState, playerId: string): boolean {
+  return state.participants.some((p) => p.playerId === playerId);
+}
+
+function canTarget(caster: OracleState, target: OracleState, aim: AbilityTarget): boolean {
+  if (target.fallen) return false;
+  switch (aim) {
+    case 'enemy':
+      return target.side !== caster.side;
+    case 'ally':
+      return target.side === caster.side;
+    case 'self':
+      return target.oracleId === caster.oracleId;
+    default: {
+      const _exhaustive: never = aim;
+      return _exhaustive;
+    }
+  }
+}

@@ -1,0 +1,71 @@
+// Builds a battle's creation event from a matchmaking result: validates the line-up,
+// derives each oracle from its chart with the given content, and freezes the result
+// (stats, loadout, seed, rules and content versions) into BattleCreated.
+import { z } from 'zod';
+import { Chart, deriveOracle, type Content } from '../content/index.ts';
+import { accept, type Decision } from '../shared/decider.ts';
+import type { BattleCreated } from './events.ts';
+import { BATTLE_RULES_VERSION, OracleId, PlayerId, Side, Wager, sides } from './model.ts';
+import { refuseBattle } from './refusals.ts';
+
+export const BattleSetup = z
+  .strictObject({
+    battleId: z.string().min(1).max(100),
+    /**
+     * Must be unpredictable to players (crypto-random, chosen by the server): anyone who
+     * knows it can foresee every roll. It is recorded in the stream for replays.
+     */
+    seed: z.string().min(16).max(128),
+    startTick: z.int().min(0),
+    /** Defaults to the content's defaultTickLimit; capped by its maxTickLimit. */
+    tickLimit: z.int().min(20).optional(),
+    wager: Wager.nullable().optional(),
+    participants: z
+      .array(
+        z.strictObject({
+          playerId: PlayerId,
+          side: Side,
+          oracles: z.array(z.strictObject({ oracleId: OracleId, name: z.string().min(1).max(60), chart: Chart })).min(1).max(3),
+        }),
+      )
+      .min(2)
+      .max(6),
+  })
+  .superRefine((setup, ctx) => {
+    const playerIds = setup.participants.map((p) => p.playerId);
+    if (new Set(playerIds).size !== playerIds.length) ctx.addIssue({ code: 'custom', message: 'player ids must be unique' });
+    const oracleIds = setup.participants.flatMap((p) => p.oracles.map((o) => o.oracleId));
+    if (new Set(oracleIds).size !== oracleIds.length) ctx.addIssue({ code: 'custom', message: 'oracle ids must be unique' });
+    // Even squads of 1 to 3 oracles: wagers are only fair between equal line-ups.
+    const counts = sides.map((side) => setup.participants.filter((p) => p.side === side).reduce((n, p) => n + p.oracles.length, 0));
+    if (counts.some((count) => count < 1 || count > 3)) ctx.addIssue({ code: 'custom', message: `each side fields 1 to 3 oracles, got ${counts.join(' v ')}` });
+    else if (counts[0] !== counts[1]) ctx.addIssue({ code: 'custom', message: `sides must be even, got ${counts.join(' v ')}` });
+  });
+export type BattleSetup = z.input<typeof BattleSetup>;
+
+export function createBattle(input: BattleSetup, content: Content): Decision<BattleCreated> {
+  const parsed = BattleSetup.safeParse(input);
+  if (!parsed.success) return refuseBattle('battle/invalid_setup', z.prettifyError(parsed.error));
+  const setup = parsed.data;
+  const tickLimit = setup.tickLimit ?? content.battle.defaultTickLimit;
+  if (tickLimit > content.battle.maxTickLimit) {
+    return refuseBattle('battle/invalid_setup', `tickLimit ${tickLimit} exceeds the content's maximum ${content.battle.maxTickLimit}`);
+  }
+  return accept<BattleCreated>({
+    type: 'BattleCreated',
+    data: {
+      battleId: setup.battleId,
+      rulesVersion: BATTLE_RULES_VERSION,
+      contentVersion: content.contentVersion,
+      seed: setup.seed,
+      startTick: setup.startTick,
+      tickLimit,
+      participants: setup.participants.map((p) => ({
+        playerId: p.playerId,
+        side: p.side,
+        oracles: p.oracles.map((o) => ({ oracleId: o.oracleId, name: o.name, ...deriveOracle(o.chart, content) })),
+      })),
+      wager: setup.wager ?? null,
+    },
+  });
+}

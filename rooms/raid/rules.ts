@@ -1,0 +1,110 @@
+// The raid's command handling: one small pure function per command, applied one command at
+// a time in the order the room received them, plus the tick-driven rules (tick.ts) where
+// the boss acts. Content comes in through a resolver so a raid always plays by the content
+// version it was created with.
+import { abilityById, contentByVersion, type AbilityTarget } from '../content/index.ts';
+import type { OracleState } from '../battle/model.ts';
+import type { ContentResolver } from '../battle/rules.ts';
+import { accept, type Decider, type Decision, type RuleContext } from '../shared/decider.ts';
+import type { CastAbility, Forfeit, RaidCommand } from './commands.ts';
+import { resolveEffects } from './combat.ts';
+import { draftOf, emit } from './draft.ts';
+import { evolve, initialState, type RaidEvent } from './events.ts';
+import { bossDefinition, findCombatant, isBoss, type RaidState } from './model.ts';
+import { endIfPartyDown } from './outcome.ts';
+import { refuseRaid } from './refusals.ts';
+import { onTick } from './tick.ts';
+
+export type { ContentResolver };
+
+export function createRaidDecider(resolveContent: ContentResolver): Decider<RaidState, RaidCommand, RaidEvent> {
+  return {
+    initialState,
+    evolve,
+    // Before creation there is no content version to resolve, and nothing happens anyway.
+    onTick: (state, ctx) => (state.status === 'active' ? onTick(state, ctx, resolveContent(state.contentVersion)) : []),
+    decide: (state, command, ctx) => decide(state, command, ctx, resolveContent),
+  };
+}
+
+/** The decider over the published content registry: what rooms and audits use. */
+export const raidDecider = createRaidDecider(contentByVersion);
+
+export function decide(state: RaidState, command: RaidCommand, ctx: RuleContext, resolveContent: ContentResolver): Decision<RaidEvent> {
+  switch (command.type) {
+    case 'CastAbility':
+      return castAbility(state, command, ctx, resolveContent);
+    case 'Forfeit':
+      return forfeit(state, command);
+    default: {
+      const _exhaustive: never = command;
+      return _exhaustive;
+    }
+  }
+}
+
+export function castAbility(state: RaidState, command: CastAbility, ctx: RuleContext, resolveContent: ContentResolver): Decision<RaidEvent> {
+  if (state.status === 'pending' || ctx.tick < state.startTick) return refuseRaid('raid/not_started', 'the raid has not started yet');
+  if (state.status === 'ended') return refuseRaid('raid/ended', 'the raid is over');
+  if (!isParticipant(state, command.playerId)) return refuseRaid('raid/not_participant', 'you are not in this raid');
+  const caster = state.oracles.find((o) => o.oracleId === command.oracleId);
+  if (!caster || caster.playerId !== command.playerId) return refuseRaid('raid/not_your_oracle', `you have no oracle ${command.oracleId}`);
+  if (caster.fallen) return refuseRaid('raid/oracle_fallen', `${caster.name} has fallen`);
+  if (caster.statuses.some((s) => s.kind === 'stun')) return refuseRaid('raid/stunned', `${caster.name} is stunned`);
+  const content = resolveContent(state.contentVersion);
+  const ability = caster.abilityIds.includes(command.abilityId) ? abilityById(content, command.abilityId) : undefined;
+  if (!ability) return refuseRaid('raid/unknown_ability', `${caster.name} does not know ${command.abilityId}`);
+  const readyAt = caster.cooldowns.find((c) => c.abilityId === ability.id)?.readyAtTick ?? state.startTick;
+  if (ctx.tick < readyAt) return refuseRaid('raid/on_cooldown', `${ability.name} is ready at tick ${readyAt}`);
+  if (!canTarget(state, caster, command.targetId, ability.target)) {
+    return refuseRaid('raid/invalid_target', `${ability.name} cannot target ${command.targetId}`);
+  }
+
+  const draft = draftOf(state);
+  const { oracleId: casterId } = caster;
+  emit(draft, { type: 'AbilityCast', data: { casterId, abilityId: ability.id, targetId: command.targetId, readyAtTick: ctx.tick + ability.cooldownTicks } });
+  const boss = bossDefinition(content.raidBosses, state.bossId);
+  resolveEffects(draft, { casterId, targetId: command.targetId, ability, tick: ctx.tick, attackPercent: 100, content, boss });
+  return accept(...draft.events);
+}
+
+/** Leaving fells the player's oracles; allowed during the countdown too. The last to go loses the raid. */
+export function forfeit(state: RaidState, command: Forfeit): Decision<RaidEvent> {
+  if (state.status === 'pending') return refuseRaid('raid/not_started', 'the raid has not been created yet');
+  if (state.status === 'ended') return refuseRaid('raid/ended', 'the raid is over');
+  const participant = state.participants.find((p) => p.playerId === command.playerId);
+  if (!participant) return refuseRaid('raid/not_participant', 'you are not in this raid');
+  if (participant.forfeited) return refuseRaid('raid/already_forfeited', 'you have already left this raid');
+
+  const draft = draftOf(state);
+  emit(draft, { type: 'PlayerForfeited', data: { playerId: command.playerId } });
+  for (const oracle of state.oracles) {
+    if (oracle.playerId === command.playerId && !oracle.fallen) {
+      emit(draft, { type: 'OracleFell', data: { oracleId: oracle.oracleId, cause: 'forfeit', byOracleId: null } });
+    }
+  }
+  endIfPartyDown(draft);
+  return accept(...draft.events);
+}
+
+function isParticipant(state: RaidState, playerId: string): boolean {
+  return state.participants.some((p) => p.playerId === playerId);
+}
+
+/** Harm goes to the boss; help goes to any standing party oracle (`ally` includes the caster). */
+function canTarget(state: RaidState, caster: OracleState, targetId: string, aim: AbilityTarget): boolean {
+  const target = findCombatant(state, targetId);
+  if (!target || target.fallen) return false;
+  switch (aim) {
+    case 'enemy':
+      return isBoss(state, targetId);
+    case 'ally':
+      return !isBoss(state, targetId);
+    case 'self':
+      return targetId === caster.oracleId;
+    default: {
+      const _exhaustive: never = aim;
+      return _exhaustive;
+    }
+  }
+}

@@ -1,0 +1,59 @@
+// What time does on its own at the end of each tick, in this order: burns pulse (the
+// boss's first), the enrage timer, the boss's turn, statuses run out, then the raid ends
+// if the party is down or the tick limit is reached. Statuses expire after the boss's turn
+// so that a stun with expiresAtTick T holds the boss through tick T, as in battle.
+import type { Content, RaidBoss } from '../content/index.ts';
+import type { RuleContext } from '../shared/decider.ts';
+import { bossActs } from './boss.ts';
+import { afterDamage, soak } from './combat.ts';
+import { draftOf, emit, type Draft } from './draft.ts';
+import type { RaidEvent } from './events.ts';
+import { bossDefinition, combatantIn, lastTick, type RaidState } from './model.ts';
+import { endByTimeout, endIfPartyDown } from './outcome.ts';
+import { enrageIfDue } from './phases.ts';
+
+export function onTick(state: RaidState, ctx: RuleContext, content: Content): RaidEvent[] {
+  if (state.status !== 'active' || ctx.tick < state.startTick) return [];
+  const boss = bossDefinition(content.raidBosses, state.bossId);
+  const draft = draftOf(state);
+  // The boss's burns first: if it and the last oracle burn out together, the party's blow won.
+  const ids = [state.boss.oracleId, ...state.oracles.map((o) => o.oracleId)];
+  for (const id of ids) pulseBurn(draft, id, ctx.tick, boss);
+  if (draft.state.status === 'active') enrageIfDue(draft, boss, ctx.tick);
+  if (draft.state.status === 'active') bossActs(draft, content, boss, ctx.tick);
+  for (const id of ids) expireStatuses(draft, id, ctx.tick);
+  endIfPartyDown(draft);
+  if (draft.state.status === 'active' && ctx.tick >= lastTick(state)) endByTimeout(draft);
+  return draft.events;
+}
+
+/** Burns pulse every `pulseEveryTicks` after they land, up to and including their last tick. */
+function pulseBurn(draft: Draft, id: string, tick: number, boss: RaidBoss): void {
+  const target = combatantIn(draft.state, id);
+  const burn = target.statuses.find((s) => s.kind === 'burn');
+  if (draft.state.status !== 'active' || target.fallen || !burn) return;
+  const elapsed = tick - burn.appliedAtTick;
+  if (elapsed <= 0 || elapsed % burn.pulseEveryTicks !== 0 || tick > burn.expiresAtTick) return;
+  const { absorbed, amount } = soak(target, burn.damagePerPulse);
+  emit(draft, {
+    type: 'DamageDealt',
+    data: {
+      sourceId: burn.sourceId,
+      targetId: id,
+      amount,
+      absorbed,
+      hpAfter: target.hp - amount,
+      shieldAfter: target.shield - absorbed,
+      cause: { kind: 'burn' },
+    },
+  });
+  afterDamage(draft, id, 'burn', burn.sourceId, boss);
+}
+
+/** A status with expiresAtTick T is active through tick T and gone after it. */
+function expireStatuses(draft: Draft, id: string, tick: number): void {
+  if (draft.state.status !== 'active') return;
+  for (const status of combatantIn(draft.state, id).statuses) {
+    if (status.expiresAtTick <= tick) emit(draft, { type: 'StatusExpired', data: { oracleId: id, kind: status.kind } });
+  }
+}

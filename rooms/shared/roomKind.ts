@@ -1,0 +1,31 @@
+// What a room kind hands the generic room machinery: its rules, its commands, how a
+// room of its kind is created, and how its state is shown to clients.
+import type { z } from 'zod';
+import type { EventDefinition } from '../../events/catalog.ts';
+import type { Decider, Decision } from './decider.ts';
+
+export type KindEvent = { type: string; data: unknown };
+export type KindCommand = { type: string; playerId: string };
+
+export type RoomKind<S, C extends KindCommand, E extends KindEvent, Setup> = {
+  /** Colyseus room name and stream category: streams are `<name>-<roomId>`. */
+  readonly name: string;
+  readonly tickHz: number;
+  /** A StateHashed event every this many ticks. */
+  readonly hashEvery: number;
+  readonly decider: Decider<S, C, E>;
+  readonly events: readonly EventDefinition[];
+  /** Client message type -> payload schema; the room adds `type` and the sender's `playerId`. */
+  readonly commands: Readonly<Record<string, z.ZodType>>;
+  /** Options a room of this kind is created with (validated before anything is written). */
+  readonly setup: z.ZodType<Setup>;
+  /** The stream's first event, from the setup, the room id and a seed the server drew. */
+  create(setup: Setup, room: { roomId: string; seed: string; startTick: number }): Decision<E>;
+  /** Players with a seat (everyone else may only watch). */
+  seats(state: S): readonly string[];
+  isOver(state: S): boolean;
+};
+
+// Erased form used where the kind's own types do not matter (registries, recovery).
+// biome-ignore lint: the generic parameters are deliberately open here.
+export type AnyRoomKind = RoomKind<any, any, any, any>;
