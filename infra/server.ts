@@ -2,11 +2,11 @@
 // the event store every room writes to.
 import { randomBytes } from 'node:crypto';
 import { createEndpoint, createRouter, Server } from '@colyseus/core';
-import { battleRoom } from '../rooms/battle/room.ts';
 import type { RoomServices } from '../rooms/shared/colyseusRoom.ts';
 import type { Config } from './config.ts';
 import type { OpenedStore } from './eventStore.ts';
 import type { Logger } from './logger.ts';
+import { roomDefinitions } from './rooms.ts';
 import { createTransport } from './transport.ts';
 
 export type GameServer = {
@@ -34,7 +34,7 @@ export async function startGameServer(config: Config, opened: OpenedStore, logge
   server.router = createRouter({ healthz });
 
   const services: RoomServices = { store: opened.store, log: logger.child({ component: 'room' }), resumeKey: randomBytes(24).toString('hex') };
-  server.define('battle', battleRoom(services));
+  for (const [name, room] of Object.entries(roomDefinitions(services))) server.define(name, room);
 
   await server.listen(config.PORT, config.HOST);
   const address = transport.server?.address();
