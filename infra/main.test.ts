@@ -1,14 +1,13 @@
 // The start command as an operator meets it: a real process, its logs and its exit code.
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, test } from 'node:test';
 import pg from 'pg';
 import { testDatabaseUrl } from '../events/sql/testing.ts';
+import { startServerProcess } from './testing/process.ts';
 
-const main = new URL('./main.ts', import.meta.url).pathname;
 const dirs: string[] = [];
 const schema = `t_main_${process.pid}`;
 after(async () => {
@@ -19,37 +18,7 @@ after(async () => {
   await client.end();
 });
 
-type Run = { lines: Array<Record<string, unknown>>; exit: Promise<number | null>; kill(signal?: NodeJS.Signals): void; waitFor(msg: string): Promise<Record<string, unknown>> };
-
-function run(env: Record<string, string>): Run {
-  const child = spawn(process.execPath, [main], { env: { PATH: process.env.PATH ?? '', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-  const lines: Array<Record<string, unknown>> = [];
-  const waiters: Array<() => void> = [];
-  let buffered = '';
-  const onData = (chunk: Buffer) => {
-    buffered += chunk.toString();
-    const parts = buffered.split('\n');
-    buffered = parts.pop() ?? '';
-    for (const part of parts.filter(Boolean)) lines.push(JSON.parse(part) as Record<string, unknown>);
-    for (const wake of waiters.splice(0)) wake();
-  };
-  child.stdout.on('data', onData);
-  child.stderr.on('data', onData);
-  const exit = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-  return {
-    lines,
-    exit,
-    kill: (signal = 'SIGTERM') => child.kill(signal),
-    async waitFor(msg) {
-      for (;;) {
-        const found = lines.find((line) => line.msg === msg);
-        if (found) return found;
-        if (child.exitCode !== null) throw new Error(`process exited before logging "${msg}": ${JSON.stringify(lines)}`);
-        await new Promise<void>((resolve) => waiters.push(resolve));
-      }
-    },
-  };
-}
+const run = startServerProcess;
 
 test('starts on embedded defaults, answers /healthz, logs its transport, and stops on SIGTERM', async () => {
   const dir = await mkdtemp(path.join(tmpdir(), 'pantheon-main-'));

@@ -2,31 +2,34 @@
 // port 2567) unless the environment says otherwise.
 import { loadConfig } from './config.ts';
 import { createCatalog } from './catalog.ts';
-import { openConfiguredStore } from './eventStore.ts';
+import { openConfiguredStore, type OpenedStore } from './eventStore.ts';
 import { createLogger } from './logger.ts';
-import type { Logger } from './logger.ts';
-import { startGameServer } from './server.ts';
+import { startGameServer, type GameServer } from './server.ts';
 
 async function main(): Promise<void> {
-  let logger: Logger = createLogger('info');
   const config = loadConfig();
-  logger = createLogger(config.LOG_LEVEL);
-  const opened = await openConfiguredStore(config, createCatalog(), logger);
-  const game = await startGameServer(config, opened, logger);
-  game.markReady();
+  const logger = createLogger(config.LOG_LEVEL);
+  let opened: OpenedStore | undefined;
+  let game: GameServer | undefined;
 
+  // Installed first, so a signal during start-up still shuts down in order.
   let stopping = false;
   const stop = async (signal: string) => {
     if (stopping) return;
     stopping = true;
     logger.info({ signal }, 'shutting down');
-    await game.stop();
-    await opened.close();
+    await game?.stop();
+    await opened?.close();
     logger.info('stopped');
     process.exit(0);
   };
   process.on('SIGTERM', () => void stop('SIGTERM'));
   process.on('SIGINT', () => void stop('SIGINT'));
+
+  opened = await openConfiguredStore(config, createCatalog(), logger);
+  game = await startGameServer(config, opened, logger);
+  game.markReady();
+  logger.info({ port: game.port }, 'ready');
 }
 
 main().catch((error: unknown) => {

@@ -1,12 +1,13 @@
 // The game server process: Colyseus over the chosen transport, its HTTP routes, and
 // the event store every room writes to.
 import { randomBytes } from 'node:crypto';
-import { createEndpoint, createRouter, Server } from '@colyseus/core';
+import { createEndpoint, createRouter, matchMaker, Server } from '@colyseus/core';
+import { findOpenRooms } from '../rooms/shared/recovery.ts';
 import type { RoomServices } from '../rooms/shared/colyseusRoom.ts';
 import type { Config } from './config.ts';
 import type { OpenedStore } from './eventStore.ts';
 import type { Logger } from './logger.ts';
-import { roomDefinitions } from './rooms.ts';
+import { roomDefinitions, roomKinds } from './rooms.ts';
 import { createTransport } from './transport.ts';
 
 export type GameServer = {
@@ -40,6 +41,13 @@ export async function startGameServer(config: Config, opened: OpenedStore, logge
   const address = transport.server?.address();
   const port = typeof address === 'object' && address ? address.port : config.PORT;
   logger.info({ port, host: config.HOST, transport: config.PANTHEON_TRANSPORT, store: opened.kind }, 'server listening');
+
+  // Rooms whose process died come back from their streams, under their old ids, so
+  // players rejoin by room id and play on from the last durable tick.
+  for (const open of await findOpenRooms(opened.store, roomKinds)) {
+    await matchMaker.createRoom(open.kind, { resume: { roomId: open.roomId, key: services.resumeKey } });
+    logger.info({ room: open.roomId, stream: open.streamId }, 'room resumed');
+  }
 
   return {
     server,

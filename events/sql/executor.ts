@@ -8,7 +8,10 @@ export type SqlQueryable = {
 export type SqlExecutor = SqlQueryable & {
   /** Runs `work` in one transaction on one connection; rolls back if it throws. */
   transaction<T>(work: (tx: SqlQueryable) => Promise<T>): Promise<T>;
-  /** Calls `onNotify` for each NOTIFY on `channel`; resolves to a function that stops listening. */
+  /**
+   * Calls `onNotify` for each NOTIFY on `channel`, and with '' whenever the listening
+   * connection is (re)established; resolves to a function that stops listening.
+   */
   listen(channel: string, onNotify: (payload: string) => void): Promise<() => Promise<void>>;
   /** How many transactions may usefully run at once (1 for an embedded database). */
   readonly maxConcurrency: number;

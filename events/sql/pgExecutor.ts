@@ -28,6 +28,9 @@ export async function openPgExecutor(options: PgExecutorOptions): Promise<SqlExe
     maxConcurrency: 2,
     async transaction(work) {
       const client = await pool.connect();
+      // A connection that dies mid-transaction emits 'error' besides failing the query.
+      const onError = (error: Error) => options.onError?.(error);
+      client.on('error', onError);
       try {
         await client.query('BEGIN');
         const result = await work(asQueryable(client));
@@ -37,19 +40,48 @@ export async function openPgExecutor(options: PgExecutorOptions): Promise<SqlExe
         await client.query('ROLLBACK').catch(() => undefined);
         throw error;
       } finally {
+        client.off('error', onError);
         client.release();
       }
     },
     async listen(channel, onNotify) {
-      const client = new pg.Client({ connectionString: options.connectionString });
-      client.on('error', (error) => options.onError?.(error));
-      client.on('notification', (message) => {
-        if (message.channel === channel) onNotify(message.payload ?? '');
-      });
-      await client.connect();
-      await client.query(`LISTEN ${pg.escapeIdentifier(channel)}`);
+      // One dedicated connection, re-established with backoff whenever it drops, so
+      // notifications resume after a database restart or a network cut.
+      let current: pg.Client | undefined;
+      let stopped = false;
+      let retryMs = 100;
+      const open = async (): Promise<void> => {
+        const client = new pg.Client({ connectionString: options.connectionString });
+        const reopen = () => {
+          if (stopped || current !== client) return;
+          current = undefined;
+          setTimeout(() => void open().catch(() => undefined), retryMs);
+          retryMs = Math.min(retryMs * 2, 5000);
+        };
+        client.on('error', (error) => {
+          options.onError?.(error);
+          reopen();
+        });
+        client.on('end', reopen);
+        client.on('notification', (message) => {
+          if (message.channel === channel) onNotify(message.payload ?? '');
+        });
+        current = client;
+        try {
+          await client.connect();
+          await client.query(`LISTEN ${pg.escapeIdentifier(channel)}`);
+          retryMs = 100;
+          // Whatever was committed while we were away is announced once we are back.
+          onNotify('');
+        } catch (error) {
+          reopen();
+          throw error;
+        }
+      };
+      await open();
       return async () => {
-        await client.end().catch(() => undefined);
+        stopped = true;
+        await current?.end().catch(() => undefined);
       };
     },
     async close() {

@@ -76,6 +76,11 @@ class SqlEventStore implements EventStore {
   async start(): Promise<void> {
     this.#notifier.advance(await this.#sql.headPosition(this.#db));
     this.#stopListening = await this.#db.listen(this.#channel, (payload) => {
+      // An empty payload means the listener (re)connected: look the head up instead.
+      if (payload === '') {
+        void this.#sql.headPosition(this.#db).then((head) => this.#notifier.advance(head), () => undefined);
+        return;
+      }
       const position = Number(payload);
       if (Number.isSafeInteger(position)) this.#notifier.advance(position);
     });

@@ -18,9 +18,10 @@ export type TestGameServer = {
   stop(): Promise<void>;
 };
 
-export async function startTestGameServer(label: string): Promise<TestGameServer> {
+/** `connectionString` lets a test put something (a cuttable proxy) between the server and PostgreSQL. */
+export async function startTestGameServer(label: string, options: { connectionString?: string } = {}): Promise<TestGameServer> {
   const schema = await createTestSchema(label);
-  const db = await openPgExecutor({ connectionString: testDatabaseUrl });
+  const db = await openPgExecutor({ connectionString: options.connectionString ?? testDatabaseUrl, onError: () => {} });
   const store = await openSqlEventStore({ db, catalog: createCatalog(), schema: schema.name, pollIntervalMs: 100 });
   const config = loadConfig({ PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent' });
   const logger = pino({ level: config.LOG_LEVEL });

@@ -44,8 +44,11 @@ export function evolve(state: BattleState, event: BattleEvent): BattleState {
     case 'StatusApplied': {
       const { targetId, status, prng } = event.data;
       const next = updateOracle(state, targetId, (o) => {
+        // One status per kind: a re-applied one replaces the old in place (fresh timer, same list position).
         const existing = o.statuses.some((s) => s.kind === status.kind);
-        const statuses = existing ? o.statuses.map((s) => (s.kind === status.kind ? { ...status } : s)) : [...o.statuses, { ...status }];
+        const statuses = existing
+          ? o.statuses.map((s) => (s.kind === status.kind ? { ...status } : s))
+          : [...o.statuses, { ...status }];
         return { ...o, statuses };
       });
       return { ...next, prng };

@@ -27,7 +27,7 @@ function until(room: Room<BattleView>, predicate: (state: BattleView) => boolean
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`timed out waiting for ${what}`)), ms);
     const check = () => {
-      if (room.state && predicate(room.state)) {
+      if (room.state?.oracles && predicate(room.state)) {
         clearTimeout(timer);
         resolve();
       }
@@ -147,6 +147,33 @@ describe('battle room', () => {
     const after = await server.store.readStream(streamId);
     assert.ok(!after.slice(versionBefore).some((e) => e.type === 'PlayerForfeited'));
     await Promise.all([r1.leave(), r2.leave(), watcher.leave()]);
+  });
+
+  test('a dropped player reconnects within the grace period to the same seat and plays on', async () => {
+    const { r1, r2 } = await openDuel('ky', 'lu');
+    r1.reconnection.enabled = false;
+    const token = r1.reconnectionToken;
+    const sessionId = r1.sessionId;
+    r1.connection.close();
+    // A reconnect is only valid once the server has noticed the drop and holds the seat.
+    const live = matchMaker.getLocalRoomById(r1.roomId) as unknown as { _reconnections: Record<string, unknown> };
+    const secret = token.split(':')[1]!;
+    for (const deadline = Date.now() + 5000; !(secret in live._reconnections) && Date.now() < deadline; ) {
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    const back = await server.client().reconnect<BattleView>(token);
+    back.onMessage('refused', () => {});
+    back.onMessage('room/status', () => {});
+    assert.equal(back.sessionId, sessionId);
+    await until(back, (s) => s.oracles.size === 2, 'the state after reconnecting');
+    const target = r2.state.oracles.get('lu-o1')!;
+    const hpBefore = target.hp;
+    const caster = back.state.oracles.get('ky-o1')!;
+    const damaging = caster.abilities.find((id) => id !== 'kindle') ?? caster.abilities[0]!;
+    back.send('CastAbility', { oracleId: 'ky-o1', abilityId: damaging, targetId: 'lu-o1', ref: 'after-reconnect' });
+    await until(back, (s) => s.seats.get('ky')?.lastRef === 'after-reconnect', 'the command after reconnecting');
+    assert.ok(r2.state.oracles.get('lu-o1')!.hp <= hpBefore);
+    await Promise.all([back.leave(), r2.leave()]);
   });
 
   test('someone without a seat cannot join as a player', async () => {

@@ -44,6 +44,7 @@ export const battleKind: RoomKind<BattleState, BattleCommand, BattleEvent, Battl
   },
   seats: (state) => state.participants.map((p) => p.playerId),
   isOver: (state) => state.status === 'ended',
+  endedBy: ['BattleEnded'],
 };
 
 export const battleRoom = (services: RoomServices) => eventSourcedRoom(battleKind, battleMirror, services);

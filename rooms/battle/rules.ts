@@ -27,7 +27,12 @@ export function createBattleDecider(resolveContent: ContentResolver): Decider<Ba
 /** The decider over the published content registry: what rooms and audits use. */
 export const battleDecider = createBattleDecider(contentByVersion);
 
-export function decide(state: BattleState, command: BattleCommand, ctx: RuleContext, resolveContent: ContentResolver): Decision<BattleEvent> {
+export function decide(
+  state: BattleState,
+  command: BattleCommand,
+  ctx: RuleContext,
+  resolveContent: ContentResolver,
+): Decision<BattleEvent> {
   switch (command.type) {
     case 'CastAbility':
       return castAbility(state, command, ctx, resolveContent);
@@ -40,12 +45,21 @@ export function decide(state: BattleState, command: BattleCommand, ctx: RuleCont
   }
 }
 
-export function castAbility(state: BattleState, command: CastAbility, ctx: RuleContext, resolveContent: ContentResolver): Decision<BattleEvent> {
-  if (state.status === 'pending' || ctx.tick < state.startTick) return refuseBattle('battle/not_started', 'the battle has not started yet');
+export function castAbility(
+  state: BattleState,
+  command: CastAbility,
+  ctx: RuleContext,
+  resolveContent: ContentResolver,
+): Decision<BattleEvent> {
+  if (state.status === 'pending' || ctx.tick < state.startTick) {
+    return refuseBattle('battle/not_started', 'the battle has not started yet');
+  }
   if (state.status === 'ended') return refuseBattle('battle/ended', 'the battle is over');
   if (!isParticipant(state, command.playerId)) return refuseBattle('battle/not_participant', 'you are not in this battle');
   const caster = findOracle(state, command.oracleId);
-  if (!caster || caster.playerId !== command.playerId) return refuseBattle('battle/not_your_oracle', `you have no oracle ${command.oracleId}`);
+  if (!caster || caster.playerId !== command.playerId) {
+    return refuseBattle('battle/not_your_oracle', `you have no oracle ${command.oracleId}`);
+  }
   if (caster.fallen) return refuseBattle('battle/oracle_fallen', `${caster.name} has fallen`);
   if (caster.statuses.some((s) => s.kind === 'stun')) return refuseBattle('battle/stunned', `${caster.name} is stunned`);
   // Resolved only now: before creation there is no content version to resolve.

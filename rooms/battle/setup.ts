@@ -37,9 +37,14 @@ export const BattleSetup = z
     const oracleIds = setup.participants.flatMap((p) => p.oracles.map((o) => o.oracleId));
     if (new Set(oracleIds).size !== oracleIds.length) ctx.addIssue({ code: 'custom', message: 'oracle ids must be unique' });
     // Even squads of 1 to 3 oracles: wagers are only fair between equal line-ups.
-    const counts = sides.map((side) => setup.participants.filter((p) => p.side === side).reduce((n, p) => n + p.oracles.length, 0));
-    if (counts.some((count) => count < 1 || count > 3)) ctx.addIssue({ code: 'custom', message: `each side fields 1 to 3 oracles, got ${counts.join(' v ')}` });
-    else if (counts[0] !== counts[1]) ctx.addIssue({ code: 'custom', message: `sides must be even, got ${counts.join(' v ')}` });
+    const counts = sides.map((side) =>
+      setup.participants.filter((p) => p.side === side).reduce((n, p) => n + p.oracles.length, 0));
+    const lineUp = counts.join(' v ');
+    if (counts.some((count) => count < 1 || count > 3)) {
+      ctx.addIssue({ code: 'custom', message: `each side fields 1 to 3 oracles, got ${lineUp}` });
+    } else if (counts[0] !== counts[1]) {
+      ctx.addIssue({ code: 'custom', message: `sides must be even, got ${lineUp}` });
+    }
   });
 export type BattleSetup = z.input<typeof BattleSetup>;
 

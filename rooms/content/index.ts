@@ -1,5 +1,7 @@
 // Public boundary of game content: schemas, the version registry and pure derivations.
-export { Ability, AbilityId, AbilityTarget, BossAbility, BossTarget, Effect, StatusKind, isHelpful, isStatusEffect, statusKinds } from './abilities.ts';
+export {
+  Ability, AbilityId, AbilityTarget, BossAbility, BossTarget, Effect, StatusKind, isHelpful, isStatusEffect, statusKinds,
+} from './abilities.ts';
 export type { StatusEffect } from './abilities.ts';
 export { BossPhase, DropEntry, DropTable, Enrage, RaidBoss, phaseAt, rollDrops } from './bosses.ts';
 export type { Drop } from './bosses.ts';

@@ -59,6 +59,8 @@ export function eventSourcedRoom<S, C extends KindCommand, E extends KindEvent, 
         this.actor = await RoomActor.create(kind, services.store, this.roomId, setup.data, randomBytes(16).toString('hex'));
       }
       this.maxClients = 64;
+      // The game goes on (to its tick limit) even if everyone leaves; it closes itself once over.
+      this.autoDispose = false;
       this.state = view.createState();
       this.#mirror();
       this.onMessage('*', (client, type, payload) => this.#receive(client, String(type), payload));

@@ -34,8 +34,11 @@ export type SpecOptions<E> = {
   readonly checkEvent?: (event: E) => void;
 };
 
-export function specFor<S, C, E>(decider: Decider<S, C, E>, options: SpecOptions<E> = {}) {
-  return function given(history: readonly E[]): SpecGiven<S, C, E> {
+/** Starts a spec from a history of events, folded from the decider's initial state. */
+export type Given<S, C, E> = (history: readonly E[]) => SpecGiven<S, C, E>;
+
+export function specFor<S, C, E>(decider: Decider<S, C, E>, options: SpecOptions<E> = {}): Given<S, C, E> {
+  return function given(history) {
     const state = fold(decider, decider.initialState(), history);
     const run = (produce: (given: S) => Decision<E>): SpecOutcome<S, E> => {
       const before = structuredClone(state);
