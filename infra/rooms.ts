@@ -1,7 +1,10 @@
 // Every room kind the game server hosts, by Colyseus room name.
 import type { Room } from '@colyseus/core';
-import { battleRoom } from '../rooms/battle/room.ts';
+import { battleKind, battleRoom } from '../rooms/battle/room.ts';
 import type { RoomServices } from '../rooms/shared/colyseusRoom.ts';
+
+/** The kinds whose rooms are event-sourced actors, brought back after a crash. */
+export const roomKinds = [battleKind];
 
 // biome-ignore lint: Colyseus room classes take framework-specific constructor arguments.
 type RoomClass = new (...args: any[]) => Room;
