@@ -1,10 +1,13 @@
 // Every room kind the game server hosts, by Colyseus room name.
 import type { Room } from '@colyseus/core';
 import { battleKind, battleRoom } from '../rooms/battle/room.ts';
+import { matchmakingRoom } from '../rooms/matchmaking/room.ts';
+import { raidKind, raidRoom } from '../rooms/raid/room.ts';
+import { ritualKind, ritualRoom } from '../rooms/ritual/room.ts';
 import type { RoomServices } from '../rooms/shared/colyseusRoom.ts';
 
 /** The kinds whose rooms are event-sourced actors, brought back after a crash. */
-export const roomKinds = [battleKind];
+export const roomKinds = [battleKind, raidKind, ritualKind];
 
 // biome-ignore lint: Colyseus room classes take framework-specific constructor arguments.
 type RoomClass = new (...args: any[]) => Room;
@@ -12,5 +15,8 @@ type RoomClass = new (...args: any[]) => Room;
 export function roomDefinitions(services: RoomServices): Record<string, RoomClass> {
   return {
     battle: battleRoom(services),
+    raid: raidRoom(services),
+    ritual: ritualRoom(services),
+    matchmaking: matchmakingRoom(services),
   };
 }

@@ -18,7 +18,8 @@ export type GameServer = {
   stop(): Promise<void>;
 };
 
-export async function startGameServer(config: Config, opened: OpenedStore, logger: Logger): Promise<GameServer> {
+/** `hooks` lets metrics and benchmarks observe the rooms' ticks. */
+export async function startGameServer(config: Config, opened: OpenedStore, logger: Logger, hooks: Pick<RoomServices, 'onTick'> = {}): Promise<GameServer> {
   let ready = false;
   const transport = await createTransport(config.PANTHEON_TRANSPORT);
   const server = new Server({
@@ -34,7 +35,7 @@ export async function startGameServer(config: Config, opened: OpenedStore, logge
   );
   server.router = createRouter({ healthz });
 
-  const services: RoomServices = { store: opened.store, log: logger.child({ component: 'room' }), resumeKey: randomBytes(24).toString('hex') };
+  const services: RoomServices = { store: opened.store, log: logger.child({ component: 'room' }), resumeKey: randomBytes(24).toString('hex'), ...hooks };
   for (const [name, room] of Object.entries(roomDefinitions(services))) server.define(name, room);
 
   await server.listen(config.PORT, config.HOST);

@@ -176,6 +176,15 @@ describe('battle room', () => {
     await Promise.all([back.leave(), r2.leave()]);
   });
 
+  test('a battle the rules refuse to set up is refused with their code, and nothing is written', async () => {
+    const head = await server.store.headPosition();
+    const uneven = duelSetup('ma', 'ni');
+    const setup = uneven.setup as { participants: Array<{ oracles: unknown[] }> };
+    setup.participants[0]!.oracles.push({ oracleId: 'ma-o2', name: 'Extra', chart: { sun: 'leo', moon: 'leo', rising: 'leo' } });
+    await assert.rejects(server.client().create('battle', { ...uneven, playerId: 'ma' }), /battle\/invalid_setup: .*sides must be even/);
+    assert.equal(await server.store.headPosition(), head);
+  });
+
   test('someone without a seat cannot join as a player', async () => {
     const { r1, r2 } = await openDuel('ix', 'jo');
     await assert.rejects(server.client().joinById(r1.roomId, { playerId: 'mallory' }), /room\/not_participant/);

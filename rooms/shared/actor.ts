@@ -18,6 +18,8 @@ export type TickReport<S, E> = {
   events: E[];
   outcomes: InputOutcome[];
   version: number;
+  /** Events appended for this tick (domain and room events). */
+  appended: number;
 };
 
 type Pending<S, E> = { tick: number; state: S; events: BatchEvent<E>[]; ids: string[]; outcomes: InputOutcome[] };
@@ -135,6 +137,7 @@ export class RoomActor<S, C extends KindCommand, E extends KindEvent, Setup> {
       events: pending.events.flatMap((event) => (event.domain ? [event.event] : [])),
       outcomes: pending.outcomes,
       version: this.#version,
+      appended: pending.events.length,
     };
   }
 

@@ -2,6 +2,7 @@
 // actor, steps the actor on a fixed tick, and mirrors the durable state into the
 // @colyseus/schema state clients sync. Nothing reaches a client before the log has it.
 import { randomBytes } from 'node:crypto';
+import { performance } from 'node:perf_hooks';
 import { CloseCode, ErrorCode, Room, ServerError, type Client } from '@colyseus/core';
 import { StateView, type Schema } from '@colyseus/schema';
 import { z } from 'zod';
@@ -29,6 +30,8 @@ export type RoomServices = {
   lingerMs?: number;
   /** Proves a resume request comes from this server's own recovery, not a client. */
   resumeKey: string;
+  /** Observes every completed tick (duration includes the append): metrics, benchmarks. */
+  onTick?: (tick: { kind: string; durationMs: number; appended: number }) => void;
 };
 
 type Seat = { playerId: string } | { spectator: true };
@@ -56,7 +59,13 @@ export function eventSourcedRoom<S, C extends KindCommand, E extends KindEvent, 
       } else {
         const setup = kind.setup.safeParse(options.data.setup);
         if (!setup.success) throw new ServerError(ErrorCode.APPLICATION_ERROR, `${kind.name}/invalid_setup: ${z.prettifyError(setup.error)}`);
-        this.actor = await RoomActor.create(kind, services.store, this.roomId, setup.data, randomBytes(16).toString('hex'));
+        try {
+          this.actor = await RoomActor.create(kind, services.store, this.roomId, setup.data, randomBytes(16).toString('hex'));
+        } catch (error) {
+          // A refused setup carries its rules' code; hand it to the client as a matchmaking error.
+          const code = error instanceof Error && 'code' in error ? String(error.code) : 'room/create_failed';
+          throw new ServerError(ErrorCode.APPLICATION_ERROR, `${code}: ${error instanceof Error ? error.message : String(error)}`);
+        }
       }
       this.maxClients = 64;
       // The game goes on (to its tick limit) even if everyone leaves; it closes itself once over.
@@ -123,9 +132,13 @@ export function eventSourcedRoom<S, C extends KindCommand, E extends KindEvent, 
     async #step() {
       if (this.#stepping || this.actor.status === 'over') return;
       this.#stepping = true;
+      const started = performance.now();
       try {
         const report = await this.actor.step();
-        if (report) this.#afterTick(report);
+        if (report) {
+          this.#afterTick(report);
+          services.onTick?.({ kind: kind.name, durationMs: performance.now() - started, appended: report.appended });
+        }
       } catch (error) {
         this.#announce();
         services.log.warn({ room: this.roomId, stream: this.actor.streamId, err: error }, 'append failed; room paused until the store answers');
@@ -146,7 +159,9 @@ export function eventSourcedRoom<S, C extends KindCommand, E extends KindEvent, 
           if (seat && 'playerId' in seat && seat.playerId === outcome.playerId) client.send('refused', refused);
         }
       }
-      this.#mirror();
+      // Mirroring an unchanged state still moves `tick`, and every moved field is a patch
+      // to every client: sync the clock alone only once a second.
+      if (report.events.length > 0 || report.outcomes.length > 0 || report.tick % kind.tickHz === 0) this.#mirror();
       this.#announce();
       if (this.actor.status === 'over') {
         services.log.info({ room: this.roomId, stream: this.actor.streamId, tick: report.tick }, 'room finished');

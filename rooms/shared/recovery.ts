@@ -7,9 +7,9 @@ import type { EventStore } from '../../events/store.ts';
 
 export type OpenRoom = { kind: string; roomId: string; streamId: string };
 
-export async function findOpenRooms(store: EventStore, kinds: ReadonlyArray<{ name: string; endedBy?: readonly string[] }>): Promise<OpenRoom[]> {
+export async function findOpenRooms(store: EventStore, kinds: ReadonlyArray<{ name: string; endedBy: readonly string[] }>): Promise<OpenRoom[]> {
   const open = new Map<string, OpenRoom>();
-  const endings = new Map(kinds.map((kind) => [kind.name, new Set(kind.endedBy ?? [])]));
+  const endings = new Map(kinds.map((kind) => [kind.name, new Set(kind.endedBy)]));
   for (let from = 1; ; ) {
     const page = await store.readAll({ fromPosition: from, limit: 5000, raw: true });
     for (const event of page) {

@@ -25,7 +25,7 @@ export type RoomKind<S, C extends KindCommand, E extends KindEvent, Setup> = {
   seats(state: S): readonly string[];
   isOver(state: S): boolean;
   /** Event types after which a room of this kind is over (recovery skips those rooms). */
-  readonly endedBy?: readonly string[];
+  readonly endedBy: readonly string[];
 };
 
 // Erased form used where the kind's own types do not matter (registries, recovery).
