@@ -54,9 +54,17 @@ export class GroupCommitter {
     this.#options = { maxGroupEvents: 20_000, maxConcurrency: options.db.maxConcurrency, ...options };
   }
 
+  #idle: Array<() => void> = [];
+
   submit(append: PendingAppend): void {
     this.#queue.push(append);
     this.#pump();
+  }
+
+  /** Resolves once every submitted append has been settled. */
+  drain(): Promise<void> {
+    if (this.#inFlightGroups === 0 && this.#queue.length === 0) return Promise.resolve();
+    return new Promise((resolve) => this.#idle.push(resolve));
   }
 
   #pump(): void {
@@ -73,6 +81,7 @@ export class GroupCommitter {
           this.#inFlightGroups--;
           for (const append of group) this.#inFlightStreams.delete(append.streamId);
           this.#pump();
+          if (this.#inFlightGroups === 0 && this.#queue.length === 0) for (const resolve of this.#idle.splice(0)) resolve();
         });
     }
   }

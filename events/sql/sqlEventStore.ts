@@ -4,7 +4,7 @@ import pg from 'pg';
 import type { EventCatalog } from '../catalog.ts';
 import type { AppendResult, ExpectedVersion, NewEvent, RecordedEvent } from '../envelope.ts';
 import { EventMetadata, ExpectedVersionSchema, StreamId } from '../envelope.ts';
-import { EventDecodeError, ExpectedVersionConflict, InvalidAppend } from '../errors.ts';
+import { EventDecodeError, ExpectedVersionConflict, InvalidAppend, StoreUnavailable } from '../errors.ts';
 import { canonicalJson } from '../canonical.ts';
 import { HeadCache } from '../headCache.ts';
 import { uuidv7 } from '../ids.ts';
@@ -54,6 +54,7 @@ class SqlEventStore implements EventStore {
   readonly #writer: GroupCommitter;
   readonly #heads = new HeadCache();
   #stopListening: (() => Promise<void>) | undefined;
+  #closed = false;
 
   constructor(options: SqlEventStoreOptions, schema: string) {
     this.#db = options.db;
@@ -88,6 +89,7 @@ class SqlEventStore implements EventStore {
 
   append(streamId: string, expected: ExpectedVersion, events: readonly NewEvent[]): Promise<AppendResult> {
     try {
+      if (this.#closed) throw new StoreUnavailable(`the store is closed; nothing was appended to ${streamId}`);
       checkStreamId(streamId);
       const expectation = ExpectedVersionSchema.safeParse(expected);
       if (!expectation.success) throw new InvalidAppend(`expected version ${String(expected)} is not any, no_stream, stream_exists or an integer >= -1`);
@@ -161,7 +163,10 @@ class SqlEventStore implements EventStore {
     return this.#sql.headPosition(this.#db);
   }
 
+  /** Stops taking appends, waits for those already submitted, then stops listening. */
   async close(): Promise<void> {
+    this.#closed = true;
+    await this.#writer.drain();
     await this.#stopListening?.();
   }
 

@@ -18,7 +18,10 @@ if (kind === 'noop') {
 } else {
   const db = await openPgExecutor({ connectionString: process.env.DATABASE_URL!, max: 4 });
   store = await openSqlEventStore({ db, catalog: createCatalog(), schema: process.env.BENCH_SCHEMA! });
-  close = () => db.close();
+  close = async () => {
+    await store.close();
+    await db.close();
+  };
 }
 
 let ticks: number[] = [];

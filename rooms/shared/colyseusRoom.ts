@@ -140,8 +140,11 @@ export function eventSourcedRoom<S, C extends KindCommand, E extends KindEvent, 
           services.onTick?.({ kind: kind.name, durationMs: performance.now() - started, appended: report.appended });
         }
       } catch (error) {
+        // Logged once per outage: the retry runs every tick until the store answers.
+        if (this.#announced !== 'store_unavailable') {
+          services.log.warn({ room: this.roomId, stream: this.actor.streamId, err: error }, 'append failed; room paused until the store answers');
+        }
         this.#announce();
-        services.log.warn({ room: this.roomId, stream: this.actor.streamId, err: error }, 'append failed; room paused until the store answers');
       } finally {
         this.#stepping = false;
       }
@@ -162,6 +165,7 @@ export function eventSourcedRoom<S, C extends KindCommand, E extends KindEvent, 
       // Mirroring an unchanged state still moves `tick`, and every moved field is a patch
       // to every client: sync the clock alone only once a second.
       if (report.events.length > 0 || report.outcomes.length > 0 || report.tick % kind.tickHz === 0) this.#mirror();
+      if (this.#announced === 'store_unavailable') services.log.info({ room: this.roomId, stream: this.actor.streamId, tick: report.tick }, 'store answered; room resumed');
       this.#announce();
       if (this.actor.status === 'over') {
         services.log.info({ room: this.roomId, stream: this.actor.streamId, tick: report.tick }, 'room finished');
