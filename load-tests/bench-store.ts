@@ -13,6 +13,7 @@ import { defineEvent, EventCatalog } from '../events/catalog.ts';
 import { openPgExecutor } from '../events/sql/pgExecutor.ts';
 import { openSqlEventStore } from '../events/sql/sqlEventStore.ts';
 import { createTestSchema, testDatabaseUrl } from '../events/sql/testing.ts';
+import { cpuSecondsOf } from './proc.ts';
 import { percentile, report, round } from './stats.ts';
 
 const STREAMS = 500;
@@ -58,12 +59,16 @@ try {
   const singlePerS = single.latencies.length / single.elapsed;
   console.log(`(a) single-event appends to one stream: ${round(singlePerS, 0)} events/s, p50 ${round(percentile(single.latencies, 50))} ms`);
 
+  const cpu0 = { node: process.cpuUsage(), db: cpuSecondsOf('postgres') };
   const batched = await forSeconds(SECONDS, STREAMS, async (lane, n) => {
     const events = Array.from({ length: BATCH }, (_, i) => ({ type: 'AbilityCast', data: eventData(lane, n * BATCH + i) }));
     await store.append(`battle-b${lane}`, 'any', events);
   }, TICK_MS);
   const eventsPerS = (batched.latencies.length * BATCH) / batched.elapsed;
-  console.log(`(b) ${STREAMS} streams x batches of ${BATCH} every ${TICK_MS} ms: ${round(eventsPerS, 0)} events/s, append p50 ${round(percentile(batched.latencies, 50))} ms, p99 ${round(percentile(batched.latencies, 99))} ms`);
+  const nodeCpu = process.cpuUsage(cpu0.node);
+  const writerCores = (nodeCpu.user + nodeCpu.system) / 1e6 / batched.elapsed;
+  const dbCores = (cpuSecondsOf('postgres') - cpu0.db) / batched.elapsed;
+  console.log(`(b) ${STREAMS} streams x batches of ${BATCH} every ${TICK_MS} ms: ${round(eventsPerS, 0)} events/s, append p50 ${round(percentile(batched.latencies, 50))} ms, p99 ${round(percentile(batched.latencies, 99))} ms; CPU: writer ${round(writerCores)} cores, PostgreSQL ${round(dbCores)} cores`);
 
   await db.query(`CREATE TABLE ${quoted}.bare_events (id uuid, stream_id text, version bigint, type text, data json, metadata json)`);
   const pool = new pg.Pool({ connectionString: testDatabaseUrl, max: CEILING_POOL });
@@ -88,6 +93,8 @@ try {
     single_events_per_s: round(singlePerS, 0),
     ceiling_events_per_s: round(ceilingPerS, 0),
     ceiling_ratio: round(eventsPerS / ceilingPerS),
+    writer_cpu_cores: round(writerCores),
+    db_cpu_cores: round(dbCores),
   });
 } finally {
   await store.close();
