@@ -19,6 +19,7 @@ import { replay } from '../shared/replay.ts';
 import { duelSetup } from './fixtures.e2e.ts';
 import { battleKind } from './room.ts';
 import type { BattleView } from './state.ts';
+import { quiet, until } from '../../infra/testing/roomClient.ts';
 
 let schema: TestSchema;
 let db: SqlExecutor;
@@ -45,24 +46,10 @@ async function startServer(): Promise<{ server: ServerProcess; url: string }> {
   return { server, url: `ws://127.0.0.1:${port}` };
 }
 
-function until(room: Room<BattleView>, predicate: (state: BattleView) => boolean, what: string, ms = 60_000): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`timed out waiting for ${what}`)), ms);
-    const check = () => {
-      if (room.state?.oracles && predicate(room.state)) {
-        clearTimeout(timer);
-        resolve();
-      }
-    };
-    room.onStateChange(check);
-    check();
-  });
-}
-
-function quiet(room: Room<BattleView>): Room<BattleView> {
+/** A client that stays down when its server dies: the test rejoins it by hand. */
+function detached(room: Room<BattleView>): Room<BattleView> {
+  quiet(room);
   room.reconnection.enabled = false;
-  room.onMessage('refused', () => {});
-  room.onMessage('room/status', () => {});
   room.onError(() => {});
   room.onLeave(() => {});
   return room;
@@ -70,8 +57,8 @@ function quiet(room: Room<BattleView>): Room<BattleView> {
 
 test('a battle survives SIGKILL of its server: resumed elsewhere, finished, and its stream replays exactly', async () => {
   const first = await startServer();
-  const ana = quiet(await new Client(first.url).create<BattleView>('battle', { ...duelSetup('ana', 'bo', { tickLimit: 1200 }), playerId: 'ana' }));
-  const bo = quiet(await new Client(first.url).joinById<BattleView>(ana.roomId, { playerId: 'bo' }));
+  const ana = detached(await new Client(first.url).create<BattleView>('battle', { ...duelSetup('ana', 'bo', { tickLimit: 1200 }), playerId: 'ana' }));
+  const bo = detached(await new Client(first.url).joinById<BattleView>(ana.roomId, { playerId: 'bo' }));
   const roomId = ana.roomId;
   const streamId = `battle-${roomId}`;
   await until(bo, (s) => s.oracles.size === 2, 'the line-up');
@@ -88,8 +75,8 @@ test('a battle survives SIGKILL of its server: resumed elsewhere, finished, and 
   const second = await startServer();
   const resumed = await second.server.waitFor((line) => line.msg === 'room resumed' && line.room === roomId);
   assert.equal(resumed.stream, streamId);
-  const ana2 = quiet(await new Client(second.url).joinById<BattleView>(roomId, { playerId: 'ana' }));
-  const bo2 = quiet(await new Client(second.url).joinById<BattleView>(roomId, { playerId: 'bo' }));
+  const ana2 = detached(await new Client(second.url).joinById<BattleView>(roomId, { playerId: 'ana' }));
+  const bo2 = detached(await new Client(second.url).joinById<BattleView>(roomId, { playerId: 'bo' }));
   await until(ana2, (s) => s.oracles.size === 2 && s.tick >= beforeCrash.at(-1)!.metadata.tick!, 'the resumed battle');
   stops = [playBattle(ana2, { playerId: 'ana', everyMs: 60 }), playBattle(bo2, { playerId: 'bo', everyMs: 60 })];
   await until(ana2, (s) => s.status === 'ended', 'the end of the resumed battle', 90_000);

@@ -4,7 +4,6 @@
 // nothing lost, and the log still replays exactly.
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import type { Room } from '@colyseus/sdk';
 import { matchMaker } from '@colyseus/core';
 import { startTestGameServer, type TestGameServer } from '../../infra/testing/gameServer.ts';
 import { startTcpProxy, type TcpProxy } from '../../infra/testing/tcpProxy.ts';
@@ -15,6 +14,7 @@ import { duelSetup } from './fixtures.e2e.ts';
 import type { BattleState } from './model.ts';
 import { battleKind } from './room.ts';
 import type { BattleView } from './state.ts';
+import { until } from '../../infra/testing/roomClient.ts';
 
 let proxy: TcpProxy;
 let server: TestGameServer;
@@ -27,20 +27,6 @@ after(async () => {
   await server.stop();
   await proxy.close();
 });
-
-function until(room: Room<BattleView>, predicate: (state: BattleView) => boolean, what: string, ms = 60_000): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`timed out waiting for ${what}`)), ms);
-    const check = () => {
-      if (room.state?.oracles && predicate(room.state)) {
-        clearTimeout(timer);
-        resolve();
-      }
-    };
-    room.onStateChange(check);
-    check();
-  });
-}
 
 test('a room whose store goes away pauses, tells its players, and resumes with nothing lost or doubled', async () => {
   const ana = await server.client().create<BattleView>('battle', { ...duelSetup('ana', 'bo', { tickLimit: 1500 }), playerId: 'ana' });

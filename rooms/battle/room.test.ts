@@ -2,17 +2,15 @@
 // store is the local PostgreSQL.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import type { Room } from '@colyseus/sdk';
 import { matchMaker } from '@colyseus/core';
 import { startTestGameServer, type TestGameServer } from '../../infra/testing/gameServer.ts';
 import { playBattle } from '../../load-tests/bots/battleBot.ts';
-import type { Refused } from '../shared/messages.ts';
-import { roomEventTypes } from '../shared/roomEvents.ts';
 import type { BattleEvent } from './events.ts';
 import { duelSetup } from './fixtures.e2e.ts';
 import type { BattleState } from './model.ts';
 import { battleDecider } from './rules.ts';
 import type { BattleView } from './state.ts';
+import { foldStream as foldRoomStream, nextRefusal, until } from '../../infra/testing/roomClient.ts';
 
 let server: TestGameServer;
 before(async () => {
@@ -22,37 +20,7 @@ after(async () => {
   await server.stop();
 });
 
-/** Resolves when `predicate` holds for the room's state, checked on every patch. */
-function until(room: Room<BattleView>, predicate: (state: BattleView) => boolean, what: string, ms = 20_000): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`timed out waiting for ${what}`)), ms);
-    const check = () => {
-      if (room.state?.oracles && predicate(room.state)) {
-        clearTimeout(timer);
-        resolve();
-      }
-    };
-    room.onStateChange(check);
-    check();
-  });
-}
-
-function nextRefusal(room: Room, ms = 5000): Promise<Refused> {
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error('no refusal arrived')), ms);
-    room.onMessage('refused', (message: Refused) => {
-      clearTimeout(timer);
-      resolve(message);
-    });
-  });
-}
-
-async function foldStream(streamId: string): Promise<BattleState> {
-  const events = await server.store.readStream(streamId);
-  return events
-    .filter((e) => !roomEventTypes.has(e.type))
-    .reduce((state, e) => battleDecider.evolve(state, { type: e.type, data: e.data } as BattleEvent), battleDecider.initialState());
-}
+const foldStream = (streamId: string) => foldRoomStream<BattleState, BattleEvent>(server.store, battleDecider, streamId);
 
 async function openDuel(p1: string, p2: string) {
   const c1 = server.client();

@@ -12,6 +12,7 @@ import type { RaidView } from '../raid/state.ts';
 import type { Refused } from '../shared/messages.ts';
 import type { Left, Matched, MatchmakingJoinOptions } from './room.ts';
 import type { MatchmakingView } from './state.ts';
+import { until } from '../../infra/testing/roomClient.ts';
 
 let server: TestGameServer;
 before(async () => {
@@ -45,24 +46,6 @@ async function queue(playerId: string, rating: number, mode: MatchmakingJoinOpti
   });
   matched.catch(() => {}); // a test that expects no match never awaits it
   return { client, room, playerId, matched, isMatched: () => matchedYet };
-}
-
-/** Resolves when `predicate` holds for the room's state, checked on every patch. */
-function until<S>(room: Room<any, S>, predicate: (state: S) => boolean, what: string, ms = 10_000): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const check = () => {
-      if (!room.state || !predicate(room.state)) return;
-      clearTimeout(timer);
-      queueMicrotask(() => room.onStateChange.remove(check));
-      resolve();
-    };
-    const timer = setTimeout(() => {
-      room.onStateChange.remove(check);
-      reject(new Error(`timed out waiting for ${what}`));
-    }, ms);
-    room.onStateChange(check);
-    check();
-  });
 }
 
 /** Lets the queue run `passes` more matching passes, as seen on its own clock. */

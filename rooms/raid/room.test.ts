@@ -2,16 +2,14 @@
 // store is the local PostgreSQL, playing raids with the raid bot.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import type { Room } from '@colyseus/sdk';
-import { matchMaker } from '@colyseus/core';
 import { startTestGameServer, type TestGameServer } from '../../infra/testing/gameServer.ts';
 import { playRaid } from '../../load-tests/bots/raidBot.ts';
 import { fold } from '../shared/decider.ts';
-import type { Refused } from '../shared/messages.ts';
 import { roomEventTypes } from '../shared/roomEvents.ts';
 import { cast, created, decider as fixtureDecider, START, wounded } from './fixtures.ts';
 import { raidDecider, type RaidEvent, type RaidState } from './index.ts';
 import { raidMirror, RaidView } from './state.ts';
+import { foldStream as foldRoomStream, liveState as liveRoomState, nextRefusal, until } from '../../infra/testing/roomClient.ts';
 
 let server: TestGameServer;
 before(async () => {
@@ -21,46 +19,8 @@ after(async () => {
   await server.stop();
 });
 
-/** Resolves when `predicate` holds for the room's state, checked on every patch. */
-function until(room: Room<RaidView>, predicate: (state: RaidView) => boolean, what: string, ms = 20_000): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const check = () => {
-      if (!room.state || !predicate(room.state)) return;
-      clearTimeout(timer);
-      // Not from inside the signal's own loop, which would skip the next listener.
-      queueMicrotask(() => room.onStateChange.remove(check));
-      resolve();
-    };
-    const timer = setTimeout(() => {
-      room.onStateChange.remove(check);
-      reject(new Error(`timed out waiting for ${what}`));
-    }, ms);
-    room.onStateChange(check);
-    check();
-  });
-}
-
-function nextRefusal(room: Room, ms = 5000): Promise<Refused> {
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error('no refusal arrived')), ms);
-    room.onMessage('refused', (message: Refused) => {
-      clearTimeout(timer);
-      resolve(message);
-    });
-  });
-}
-
-async function foldStream(streamId: string): Promise<RaidState> {
-  const events = await server.store.readStream(streamId);
-  return events
-    .filter((e) => !roomEventTypes.has(e.type))
-    .reduce((state, e) => raidDecider.evolve(state, { type: e.type, data: e.data } as RaidEvent), raidDecider.initialState());
-}
-
-function liveState(roomId: string): RaidState {
-  const room = matchMaker.getLocalRoomById(roomId) as unknown as { actor: { state: RaidState } };
-  return room.actor.state;
-}
+const foldStream = (streamId: string) => foldRoomStream<RaidState, RaidEvent>(server.store, raidDecider, streamId);
+const liveState = (roomId: string) => liveRoomState<RaidState>(roomId);
 
 /** Two raiders against the Leviathan, each with one oracle. */
 function raidSetup(p1: string, p2: string, overrides: Record<string, unknown> = {}) {

@@ -3,14 +3,13 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { Room } from '@colyseus/sdk';
-import { matchMaker } from '@colyseus/core';
 import { startTestGameServer, type TestGameServer } from '../../infra/testing/gameServer.ts';
 import { performRitual } from '../../load-tests/bots/ritualBot.ts';
-import type { Refused } from '../shared/messages.ts';
 import { roomEventTypes } from '../shared/roomEvents.ts';
 import type { RitualEvent, RitualState } from './events.ts';
 import { ritualDecider, scoreOf } from './rules.ts';
 import { ANY_SEAT, type RitualView } from './state.ts';
+import { foldStream as foldRoomStream, liveState as liveRoomState, nextRefusal, until } from '../../infra/testing/roomClient.ts';
 
 let server: TestGameServer;
 before(async () => {
@@ -20,49 +19,14 @@ after(async () => {
   await server.stop();
 });
 
+const foldStream = (streamId: string) => foldRoomStream<RitualState, RitualEvent>(server.store, ritualDecider, streamId);
+const liveState = (roomId: string) => liveRoomState<RitualState>(roomId);
+
 const DAWN = 'anointing-of-the-dawn';
-
-/** Resolves when `predicate` holds for the room's state, checked on every patch. */
-function until(room: Room<RitualView>, predicate: (state: RitualView) => boolean, what: string, ms = 20_000): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const check = () => {
-      if (!room.state || !predicate(room.state)) return;
-      clearTimeout(timer);
-      // Not from inside the signal's own loop, which would skip the next listener.
-      queueMicrotask(() => room.onStateChange.remove(check));
-      resolve();
-    };
-    const timer = setTimeout(() => {
-      room.onStateChange.remove(check);
-      reject(new Error(`timed out waiting for ${what}`));
-    }, ms);
-    room.onStateChange(check);
-    check();
-  });
-}
-
-function nextRefusal(room: Room, ms = 5000): Promise<Refused> {
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error('no refusal arrived')), ms);
-    room.onMessage('refused', (message: Refused) => {
-      clearTimeout(timer);
-      resolve(message);
-    });
-  });
-}
 
 async function domainEvents(streamId: string): Promise<RitualEvent[]> {
   const events = await server.store.readStream(streamId);
   return events.filter((e) => !roomEventTypes.has(e.type)).map((e) => ({ type: e.type, data: e.data }) as RitualEvent);
-}
-
-async function foldStream(streamId: string): Promise<RitualState> {
-  return (await domainEvents(streamId)).reduce(ritualDecider.evolve, ritualDecider.initialState());
-}
-
-function liveState(roomId: string): RitualState {
-  const room = matchMaker.getLocalRoomById(roomId) as unknown as { actor: { state: RitualState } };
-  return room.actor.state;
 }
 
 /** Opens a ritual with `players` in seat order; the creator takes seat 0. */
