@@ -31,7 +31,7 @@ export const MatchmakingView = schema(
     gathering: t.uint32(),
     /** Queued players per mode (modes with nobody waiting are absent). */
     modes: t.map('uint32'),
-    matchesFormed: t.uint32(),
+    matchesFormed: t.uint32().default(0),
     /** By player id; each client sees its own entry only. */
     entries: t.map(QueueEntryView).view(),
   },

@@ -1,0 +1,16 @@
+// 
+// THIS FILE HAS BEEN GENERATED AUTOMATICALLY
+// DO NOT CHANGE IT MANUALLY UNLESS YOU KNOW WHAT YOU'RE DOING
+// 
+// GENERATED USING @colyseus/schema 5.0.34
+// 
+
+import { Schema, type, ArraySchema, MapSchema, SetSchema, DataChange } from '@colyseus/schema';
+
+
+export class BattleSeat extends Schema {
+    @type("string") public playerId!: string;
+    @type("string") public side!: string;
+    @type("boolean") public forfeited!: boolean;
+    @type("string") public lastRef!: string;
+}
