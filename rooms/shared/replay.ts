@@ -4,7 +4,7 @@
 // difference names the tick and version where the log and the rules part ways.
 import { canonicalJson } from '../../events/canonical.ts';
 import type { RecordedEvent } from '../../events/envelope.ts';
-import { CommandAccepted, CommandRejected, roomEventTypes } from './roomEvents.ts';
+import { CommandAccepted, CommandRejected } from './roomEvents.ts';
 import type { KindCommand, KindEvent, RoomKind } from './roomKind.ts';
 import { runTick, type TickInput } from './tickCore.ts';
 
@@ -71,5 +71,3 @@ function inputsByTick<C>(events: readonly RecordedEvent[]): Map<number, TickInpu
 function same(recorded: RecordedEvent, produced: { type: string; data: unknown }): boolean {
   return recorded.type === produced.type && canonicalJson(recorded.data) === canonicalJson(produced.data);
 }
-
-export { roomEventTypes };

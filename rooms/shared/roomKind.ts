@@ -28,6 +28,3 @@ export type RoomKind<S, C extends KindCommand, E extends KindEvent, Setup> = {
   readonly endedBy: readonly string[];
 };
 
-// Erased form used where the kind's own types do not matter (registries, recovery).
-// biome-ignore lint: the generic parameters are deliberately open here.
-export type AnyRoomKind = RoomKind<any, any, any, any>;
