@@ -27,3 +27,8 @@ test('a bad value names the variable, the problem and an example', () => {
 test('an empty variable counts as unset', () => {
   assert.equal(loadConfig({ PORT: '', DATABASE_URL: '' }).PORT, 2567);
 });
+
+test('uWebSockets.js needs a fixed port', () => {
+  assert.throws(() => loadConfig({ PANTHEON_TRANSPORT: 'uwebsockets', PORT: '0' }), /PORT="0" must be a fixed port with PANTHEON_TRANSPORT=uwebsockets/);
+  assert.equal(loadConfig({ PANTHEON_TRANSPORT: 'uwebsockets' }).PORT, 2567);
+});

@@ -21,6 +21,11 @@ export const ConfigSchema = z.object({
   PANTHEON_DATA_DIR: z.string().min(1).default('./data').describe('./data'),
   PANTHEON_TRANSPORT: z.enum(['ws', 'uwebsockets']).default('ws').describe('ws'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info').describe('info'),
+}).superRefine((config, ctx) => {
+  // uWebSockets.js does not report the port it picked, so a free port cannot be announced.
+  if (config.PANTHEON_TRANSPORT === 'uwebsockets' && config.PORT === 0) {
+    ctx.addIssue({ code: 'custom', path: ['PORT'], message: 'must be a fixed port with PANTHEON_TRANSPORT=uwebsockets' });
+  }
 });
 
 export type Config = z.infer<typeof ConfigSchema>;

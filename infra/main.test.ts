@@ -6,7 +6,7 @@ import path from 'node:path';
 import { after, test } from 'node:test';
 import pg from 'pg';
 import { testDatabaseUrl } from '../events/sql/testing.ts';
-import { startServerProcess } from './testing/process.ts';
+import { freePort, startServerProcess } from './testing/process.ts';
 
 const dirs: string[] = [];
 const schema = `t_main_${process.pid}`;
@@ -60,7 +60,7 @@ test('a bad environment variable exits non-zero, naming it', async () => {
 test('asking for uWebSockets.js where it cannot load says so and exits', async (t) => {
   const dir = await mkdtemp(path.join(tmpdir(), 'pantheon-uws-'));
   dirs.push(dir);
-  const server = run({ PORT: '0', PANTHEON_DATA_DIR: dir, PANTHEON_TRANSPORT: 'uwebsockets' });
+  const server = run({ PORT: String(await freePort()), PANTHEON_DATA_DIR: dir, PANTHEON_TRANSPORT: 'uwebsockets' });
   const code = await Promise.race([server.exit, server.waitFor('server listening').then(() => 'listening' as const)]);
   if (code === 'listening') {
     // On a glibc >= 2.38 machine the native transport loads: then it must say so.
