@@ -1,9 +1,12 @@
 // Folds battle events into state. Never mutates its input (decide folds into drafts of
 // the state the room holds), never draws randomness (events carry the generator state),
 // and never consults content (events carry every number the state needs).
-import { seedPrng } from '../shared/prng.ts';
-import type { BattleCreated, BattleEvent } from './events.ts';
-import type { BattleState, OracleState } from './model.ts';
+import { seedPrng, type PrngState } from '../shared/prng.ts';
+import type {
+  BattleCreated, BattleEvent, DamageDealt, HealApplied, OracleFell, PlayerForfeited, ShieldRaised, StatusApplied, StatusExpired,
+  StatusResisted,
+} from './events.ts';
+import type { BattleState, OracleSnapshot, OracleState, Side, StatusInstance } from './model.ts';
 
 export function initialState(): BattleState {
   return {
@@ -32,41 +35,15 @@ export function evolve(state: BattleState, event: BattleEvent): BattleState {
         cooldowns: o.cooldowns.map((c) => (c.abilityId === abilityId ? { ...c, readyAtTick } : c)),
       }));
     }
-    case 'DamageDealt': {
-      const { targetId, amount, absorbed, cause } = event.data;
-      const next = updateOracle(state, targetId, (o) => ({ ...o, hp: o.hp - amount, shield: o.shield - absorbed }));
-      return cause.kind === 'ability' ? { ...next, prng: cause.prng } : next;
-    }
+    case 'DamageDealt':
     case 'HealApplied':
-      return updateOracle(state, event.data.targetId, (o) => ({ ...o, hp: o.hp + event.data.amount }));
     case 'ShieldRaised':
-      return updateOracle(state, event.data.targetId, (o) => ({ ...o, shield: o.shield + event.data.amount }));
-    case 'StatusApplied': {
-      const { targetId, status, prng } = event.data;
-      const next = updateOracle(state, targetId, (o) => {
-        // One status per kind: a re-applied one replaces the old in place (fresh timer, same list position).
-        const existing = o.statuses.some((s) => s.kind === status.kind);
-        const statuses = existing
-          ? o.statuses.map((s) => (s.kind === status.kind ? { ...status } : s))
-          : [...o.statuses, { ...status }];
-        return { ...o, statuses };
-      });
-      return { ...next, prng };
-    }
+    case 'StatusApplied':
     case 'StatusResisted':
-      return { ...state, prng: event.data.prng };
-    case 'StatusExpired': {
-      const { oracleId, kind } = event.data;
-      return updateOracle(state, oracleId, (o) => ({ ...o, statuses: o.statuses.filter((s) => s.kind !== kind) }));
-    }
+    case 'StatusExpired':
     case 'OracleFell':
-      // A fallen oracle keeps nothing: statuses and shield die with it, so no later event refers to them.
-      return updateOracle(state, event.data.oracleId, (o) => ({ ...o, hp: 0, shield: 0, fallen: true, statuses: [] }));
     case 'PlayerForfeited':
-      return {
-        ...state,
-        participants: state.participants.map((p) => (p.playerId === event.data.playerId ? { ...p, forfeited: true } : p)),
-      };
+      return evolveCombat(state, event, updateOracle);
     case 'BattleEnded':
       return { ...state, status: 'ended', outcome: { winnerSide: event.data.winnerSide, reason: event.data.reason } };
     default: {
@@ -77,21 +54,8 @@ export function evolve(state: BattleState, event: BattleEvent): BattleState {
 }
 
 function created(data: BattleCreated['data']): BattleState {
-  const oracles: OracleState[] = data.participants.flatMap((participant) =>
-    participant.oracles.map((snapshot) => ({
-      oracleId: snapshot.oracleId,
-      playerId: participant.playerId,
-      side: participant.side,
-      name: snapshot.name,
-      element: snapshot.element,
-      stats: { ...snapshot.stats },
-      abilityIds: [...snapshot.abilityIds],
-      hp: snapshot.stats.hp,
-      shield: 0,
-      fallen: false,
-      statuses: [],
-      cooldowns: snapshot.abilityIds.map((abilityId) => ({ abilityId, readyAtTick: data.startTick })),
-    })),
+  const oracles = data.participants.flatMap((participant) =>
+    participant.oracles.map((snapshot) => fielded(snapshot, participant.playerId, participant.side, data.startTick)),
   );
   return {
     status: 'active',
@@ -110,4 +74,80 @@ function created(data: BattleCreated['data']): BattleState {
 
 function updateOracle(state: BattleState, oracleId: string, change: (oracle: OracleState) => OracleState): BattleState {
   return { ...state, oracles: state.oracles.map((o) => (o.oracleId === oracleId ? change(o) : o)) };
+}
+
+/** An oracle as it enters combat: full HP, no shield or statuses, every ability ready at the start tick. */
+export function fielded(snapshot: OracleSnapshot, playerId: string, side: Side, startTick: number): OracleState {
+  return {
+    oracleId: snapshot.oracleId,
+    playerId,
+    side,
+    name: snapshot.name,
+    element: snapshot.element,
+    stats: { ...snapshot.stats },
+    abilityIds: [...snapshot.abilityIds],
+    hp: snapshot.stats.hp,
+    shield: 0,
+    fallen: false,
+    statuses: [],
+    cooldowns: snapshot.abilityIds.map((abilityId) => ({ abilityId, readyAtTick: startTick })),
+  };
+}
+
+/** The combat facts every kind built on battle's model records with battle's definitions. */
+export type CombatFact =
+  | DamageDealt | HealApplied | ShieldRaised | StatusApplied | StatusResisted | StatusExpired | OracleFell | PlayerForfeited;
+
+/** A change to one combatant that keeps whatever else it carries (raid's boss: its phase, enrage and cast). */
+export type CombatantChange = <C extends OracleState>(combatant: C) => C;
+
+/** Applies a change to the combatant with this id; the kind knows where its combatants live. */
+export type UpdateCombatant<S> = (state: S, id: string, change: CombatantChange) => S;
+
+type CombatState = { prng: PrngState; participants: readonly { playerId: string; forfeited: boolean }[] };
+
+/**
+ * Folds a combat fact: the same in every kind, which only says how to reach a combatant by
+ * id. Events that drew from the generator hand their state after the draws to the fold.
+ */
+export function evolveCombat<S extends CombatState>(state: S, event: CombatFact, update: UpdateCombatant<S>): S {
+  switch (event.type) {
+    case 'DamageDealt': {
+      const { targetId, amount, absorbed, cause } = event.data;
+      const next = update(state, targetId, (c) => ({ ...c, hp: c.hp - amount, shield: c.shield - absorbed }));
+      return cause.kind === 'ability' ? { ...next, prng: cause.prng } : next;
+    }
+    case 'HealApplied':
+      return update(state, event.data.targetId, (c) => ({ ...c, hp: c.hp + event.data.amount }));
+    case 'ShieldRaised':
+      return update(state, event.data.targetId, (c) => ({ ...c, shield: c.shield + event.data.amount }));
+    case 'StatusApplied': {
+      const { targetId, status, prng } = event.data;
+      return { ...update(state, targetId, (c) => ({ ...c, statuses: withStatus(c.statuses, status) })), prng };
+    }
+    case 'StatusResisted':
+      return { ...state, prng: event.data.prng };
+    case 'StatusExpired': {
+      const { oracleId, kind } = event.data;
+      return update(state, oracleId, (c) => ({ ...c, statuses: c.statuses.filter((s) => s.kind !== kind) }));
+    }
+    case 'OracleFell':
+      // A fallen oracle keeps nothing: statuses and shield die with it, so no later event refers to them.
+      return update(state, event.data.oracleId, (c) => ({ ...c, hp: 0, shield: 0, fallen: true, statuses: [] }));
+    case 'PlayerForfeited':
+      return {
+        ...state,
+        participants: state.participants.map((p) => (p.playerId === event.data.playerId ? { ...p, forfeited: true } : p)),
+      };
+    default: {
+      const _exhaustive: never = event;
+      return _exhaustive;
+    }
+  }
+}
+
+/** One status per kind: a re-applied one replaces the old in place (fresh timer, same list position). */
+function withStatus(statuses: StatusInstance[], status: StatusInstance): StatusInstance[] {
+  const existing = statuses.some((s) => s.kind === status.kind);
+  return existing ? statuses.map((s) => (s.kind === status.kind ? { ...status } : s)) : [...statuses, { ...status }];
 }

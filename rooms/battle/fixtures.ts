@@ -2,11 +2,11 @@
 // can be worked out by hand in a comment), content variants without randomness in the
 // outcome, and small builders for events and commands.
 import { contentByVersion, parseContent, type Content } from '../content/index.ts';
-import { nextInt, seedPrng, type PrngState } from '../shared/prng.ts';
+import { seedPrng, type PrngState } from '../shared/prng.ts';
+import { checkAgainst, playOn } from '../shared/ruleTesting.ts';
 import { specFor } from '../shared/specs.ts';
-import { fold } from '../shared/decider.ts';
-import type { BattleCommand, CastAbility, Forfeit } from './commands.ts';
-import { BattleCreated, battleEvents, type BattleEvent } from './events.ts';
+import type { CastAbility, Forfeit } from './commands.ts';
+import { BattleCreated, battleEvents, type DamageDealt, type StatusApplied } from './events.ts';
 import { BATTLE_RULES_VERSION, type OracleSnapshot, type Participant, type StatusInstance, type Wager } from './model.ts';
 import { createBattleDecider } from './rules.ts';
 
@@ -44,13 +44,7 @@ export const decider = createBattleDecider((version) =>
 );
 
 /** Every spec event is checked against its zod schema, as the store would on append. */
-export const given = specFor(decider, {
-  checkEvent: (event: BattleEvent) => {
-    const definition = battleEvents.find((d) => d.type === event.type);
-    if (!definition) throw new Error(`no definition for ${event.type}`);
-    definition.schema.parse(event.data);
-  },
-});
+export const given = specFor(decider, { checkEvent: checkAgainst(battleEvents) });
 
 const chart = { sun: 'aries', moon: 'leo', rising: 'sagittarius' } as const;
 
@@ -102,42 +96,22 @@ export const cast = (playerId: string, oracleId: string, abilityId: string, targ
 });
 export const forfeit = (playerId: string): Forfeit => ({ type: 'Forfeit', playerId });
 
-/** The values drawn for the given bounds, in order, and the generator state after them. */
-export function draws(from: PrngState, ...bounds: number[]): { values: number[]; prng: PrngState } {
-  const values: number[] = [];
-  let prng = from;
-  for (const bound of bounds) {
-    const [value, next] = nextInt(prng, bound);
-    values.push(value);
-    prng = next;
-  }
-  return { values, prng };
-}
+export { draws } from '../shared/ruleTesting.ts';
 
 export const seeded = seedPrng(SEED);
 
-/** A fact that an earlier hit left `targetId` with `hpAfter` (no randomness involved). */
-export function wounded(sourceId: string, targetId: string, amount: number, hpAfter: number): BattleEvent {
+/** A fact that an earlier harm left `targetId` with `hpAfter` (a burn pulse: no randomness involved). */
+export function wounded(sourceId: string, targetId: string, amount: number, hpAfter: number): DamageDealt {
   return { type: 'DamageDealt', data: { sourceId, targetId, amount, absorbed: 0, hpAfter, shieldAfter: 0, cause: { kind: 'burn' } } };
 }
 
 /** A history extended by what the rules produce for each step (a command, or a tick's end). */
-export function play(history: readonly BattleEvent[], ...steps: [command: BattleCommand | 'tick', tick: number][]): BattleEvent[] {
-  const events = [...history];
-  for (const [command, tick] of steps) {
-    const state = fold(decider, decider.initialState(), events);
-    if (command === 'tick') {
-      events.push(...decider.onTick(state, { tick }));
-      continue;
-    }
-    const decision = decider.decide(state, command, { tick });
-    if (!decision.ok) throw new Error(`setup step refused: ${decision.refusal.code} ${decision.refusal.message}`);
-    events.push(...decision.events);
-  }
-  return events;
+export const play = playOn(decider);
+
+/** Status facts whose proc left the generator at `prng`, so later draws start from there. */
+export function statusesAfter(prng: PrngState): (targetId: string, abilityId: string, status: StatusInstance) => StatusApplied {
+  return (targetId, abilityId, status) => ({ type: 'StatusApplied', data: { targetId, abilityId, status, roll: 0, chancePercent: 100, prng } });
 }
 
 /** A status fact whose proc left the generator at `seeded`, so later draws start from there. */
-export function statusOn(targetId: string, abilityId: string, status: StatusInstance): BattleEvent {
-  return { type: 'StatusApplied', data: { targetId, abilityId, status, roll: 0, chancePercent: 100, prng: seeded } };
-}
+export const statusOn = statusesAfter(seeded);

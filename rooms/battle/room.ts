@@ -1,14 +1,14 @@
 // The battle room kind: its rules, commands and setup, wired into the generic
 // event-sourced Colyseus room.
 import { z } from 'zod';
-import { Chart, loadContent } from '../content/index.ts';
+import { loadContent } from '../content/index.ts';
 import { eventSourcedRoom, type RoomServices } from '../shared/colyseusRoom.ts';
 import type { RoomKind } from '../shared/roomKind.ts';
 import { battleCommandPayloads, type BattleCommand } from './commands.ts';
 import { battleEvents, type BattleEvent } from './events.ts';
-import { OracleId, PlayerId, Side, Wager, type BattleState } from './model.ts';
+import { PlayerId, Side, Wager, type BattleState } from './model.ts';
 import { battleDecider } from './rules.ts';
-import { createBattle } from './setup.ts';
+import { createBattle, FieldedOracles } from './setup.ts';
 import { battleMirror } from './state.ts';
 
 /** What creating a battle room takes; the room adds its id, a seed it draws, and the start tick. */
@@ -18,7 +18,7 @@ export const BattleRoomSetup = z.strictObject({
       z.strictObject({
         playerId: PlayerId,
         side: Side,
-        oracles: z.array(z.strictObject({ oracleId: OracleId, name: z.string().min(1).max(60), chart: Chart })).min(1).max(3),
+        oracles: FieldedOracles,
       }),
     )
     .min(2)

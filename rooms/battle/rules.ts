@@ -2,11 +2,11 @@
 // at a time in the order the room received them (so speed can only matter through that
 // order), plus the tick-driven rules from tick.ts. Content comes in through a resolver so
 // a battle always plays by the content version it was created with.
-import { abilityById, contentByVersion, type AbilityTarget, type Content } from '../content/index.ts';
+import { abilityById, contentByVersion, type Ability, type AbilityTarget, type Content } from '../content/index.ts';
 import { accept, type Decider, type Decision, type RuleContext } from '../shared/decider.ts';
 import type { BattleCommand, CastAbility, Forfeit } from './commands.ts';
 import { emit, draftOf } from './draft.ts';
-import { evolve, initialState, type BattleEvent } from './events.ts';
+import { evolve, initialState, type BattleEvent, type OracleFell, type PlayerForfeited } from './events.ts';
 import { findOracle, type BattleState, type OracleState } from './model.ts';
 import { endIfDecided } from './outcome.ts';
 import { refuseBattle } from './refusals.ts';
@@ -51,23 +51,9 @@ export function castAbility(
   ctx: RuleContext,
   resolveContent: ContentResolver,
 ): Decision<BattleEvent> {
-  if (state.status === 'pending' || ctx.tick < state.startTick) {
-    return refuseBattle('battle/not_started', 'the battle has not started yet');
-  }
-  if (state.status === 'ended') return refuseBattle('battle/ended', 'the battle is over');
-  if (!isParticipant(state, command.playerId)) return refuseBattle('battle/not_participant', 'you are not in this battle');
-  const caster = findOracle(state, command.oracleId);
-  if (!caster || caster.playerId !== command.playerId) {
-    return refuseBattle('battle/not_your_oracle', `you have no oracle ${command.oracleId}`);
-  }
-  if (caster.fallen) return refuseBattle('battle/oracle_fallen', `${caster.name} has fallen`);
-  if (caster.statuses.some((s) => s.kind === 'stun')) return refuseBattle('battle/stunned', `${caster.name} is stunned`);
-  // Resolved only now: before creation there is no content version to resolve.
-  const content = resolveContent(state.contentVersion);
-  const ability = caster.abilityIds.includes(command.abilityId) ? abilityById(content, command.abilityId) : undefined;
-  if (!ability) return refuseBattle('battle/unknown_ability', `${caster.name} does not know ${command.abilityId}`);
-  const readyAt = caster.cooldowns.find((c) => c.abilityId === ability.id)?.readyAtTick ?? state.startTick;
-  if (ctx.tick < readyAt) return refuseBattle('battle/on_cooldown', `${ability.name} is ready at tick ${readyAt}`);
+  const checked = checkCaster(state, command, ctx.tick, resolveContent, 'battle');
+  if (!checked.ok) return refuseBattle(`battle/${checked.refusal}`, checked.message);
+  const { caster, ability, content } = checked;
   const target = findOracle(state, command.targetId);
   if (!target || !canTarget(caster, target, ability.target)) {
     return refuseBattle('battle/invalid_target', `${ability.name} cannot target ${command.targetId}`);
@@ -87,18 +73,57 @@ export function forfeit(state: BattleState, command: Forfeit): Decision<BattleEv
   if (participant.forfeited) return refuseBattle('battle/already_forfeited', 'you have already forfeited');
 
   const draft = draftOf(state);
-  emit(draft, { type: 'PlayerForfeited', data: { playerId: command.playerId } });
-  for (const oracle of state.oracles) {
-    if (oracle.playerId === command.playerId && !oracle.fallen) {
-      emit(draft, { type: 'OracleFell', data: { oracleId: oracle.oracleId, cause: 'forfeit', byOracleId: null } });
-    }
-  }
+  for (const event of forfeitEvents(state.oracles, command.playerId)) emit(draft, event);
   endIfDecided(draft, 'forfeit');
   return accept(...draft.events);
 }
 
-function isParticipant(state: BattleState, playerId: string): boolean {
-  return state.participants.some((p) => p.playerId === playerId);
+/** Why a caster may not cast: each kind refuses with its own code for it, e.g. `battle/stunned`. */
+export type CasterRefusal =
+  | 'not_started' | 'ended' | 'not_participant' | 'not_your_oracle' | 'oracle_fallen' | 'stunned' | 'unknown_ability' | 'on_cooldown';
+
+export type CasterCheck =
+  | { ok: true; caster: OracleState; ability: Ability; content: Content }
+  | { ok: false; refusal: CasterRefusal; message: string };
+
+type CastingState = {
+  status: 'pending' | 'active' | 'ended';
+  startTick: number;
+  contentVersion: string;
+  participants: readonly { playerId: string }[];
+  oracles: readonly OracleState[];
+};
+
+/**
+ * What a cast must pass before its target is looked at, in this order, in every kind whose
+ * players cast with battle's oracles: the room has started and not ended, the player is in
+ * it and owns the oracle, which stands, is not stunned, knows the ability and has it off
+ * cooldown. `room` names the kind in the messages ('battle', 'raid').
+ */
+export function checkCaster(state: CastingState, command: CastAbility, tick: number, resolveContent: ContentResolver, room: string): CasterCheck {
+  const refused = (refusal: CasterRefusal, message: string): CasterCheck => ({ ok: false, refusal, message });
+  if (state.status === 'pending' || tick < state.startTick) return refused('not_started', `the ${room} has not started yet`);
+  if (state.status === 'ended') return refused('ended', `the ${room} is over`);
+  if (!state.participants.some((p) => p.playerId === command.playerId)) return refused('not_participant', `you are not in this ${room}`);
+  const caster = state.oracles.find((oracle) => oracle.oracleId === command.oracleId);
+  if (!caster || caster.playerId !== command.playerId) return refused('not_your_oracle', `you have no oracle ${command.oracleId}`);
+  if (caster.fallen) return refused('oracle_fallen', `${caster.name} has fallen`);
+  if (caster.statuses.some((s) => s.kind === 'stun')) return refused('stunned', `${caster.name} is stunned`);
+  // Resolved only now: before creation there is no content version to resolve.
+  const content = resolveContent(state.contentVersion);
+  const ability = caster.abilityIds.includes(command.abilityId) ? abilityById(content, command.abilityId) : undefined;
+  if (!ability) return refused('unknown_ability', `${caster.name} does not know ${command.abilityId}`);
+  const readyAt = caster.cooldowns.find((c) => c.abilityId === ability.id)?.readyAtTick ?? state.startTick;
+  if (tick < readyAt) return refused('on_cooldown', `${ability.name} is ready at tick ${readyAt}`);
+  return { ok: true, caster, ability, content };
+}
+
+/** What leaving records: the player's forfeit, then the fall of each of their oracles still standing, in order. */
+export function forfeitEvents(oracles: readonly OracleState[], playerId: string): (PlayerForfeited | OracleFell)[] {
+  const falls = oracles
+    .filter((oracle) => oracle.playerId === playerId && !oracle.fallen)
+    .map((oracle): OracleFell => ({ type: 'OracleFell', data: { oracleId: oracle.oracleId, cause: 'forfeit', byOracleId: null } }));
+  return [{ type: 'PlayerForfeited', data: { playerId } }, ...falls];
 }
 
 function canTarget(caster: OracleState, target: OracleState, aim: AbilityTarget): boolean {

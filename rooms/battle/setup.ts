@@ -5,8 +5,27 @@ import { z } from 'zod';
 import { Chart, deriveOracle, type Content } from '../content/index.ts';
 import { accept, type Decision } from '../shared/decider.ts';
 import type { BattleCreated } from './events.ts';
-import { BATTLE_RULES_VERSION, OracleId, PlayerId, Side, Wager, sides } from './model.ts';
+import { BATTLE_RULES_VERSION, OracleId, PlayerId, Side, Wager, sides, type OracleSnapshot } from './model.ts';
 import { refuseBattle } from './refusals.ts';
+
+/** A player's oracles as matchmaking fields them, one to three, by chart: stats are derived at creation. */
+export const FieldedOracles = z.array(z.strictObject({ oracleId: OracleId, name: z.string().min(1).max(60), chart: Chart })).min(1).max(3);
+export type FieldedOracles = z.output<typeof FieldedOracles>;
+
+/** What repeats in a line-up, as setup messages: player ids and oracle ids must each be unique. */
+export function duplicateIds(participants: readonly { playerId: string; oracles: readonly { oracleId: string }[] }[]): string[] {
+  const problems: string[] = [];
+  const playerIds = participants.map((p) => p.playerId);
+  if (new Set(playerIds).size !== playerIds.length) problems.push('player ids must be unique');
+  const oracleIds = participants.flatMap((p) => p.oracles.map((o) => o.oracleId));
+  if (new Set(oracleIds).size !== oracleIds.length) problems.push('oracle ids must be unique');
+  return problems;
+}
+
+/** Each fielded oracle frozen for the creation event: identity plus the template its chart derives under this content. */
+export function snapshotsOf(oracles: FieldedOracles, content: Content): OracleSnapshot[] {
+  return oracles.map((o) => ({ oracleId: o.oracleId, name: o.name, ...deriveOracle(o.chart, content) }));
+}
 
 export const BattleSetup = z
   .strictObject({
@@ -21,21 +40,12 @@ export const BattleSetup = z
     tickLimit: z.int().min(20).optional(),
     wager: Wager.nullable().optional(),
     participants: z
-      .array(
-        z.strictObject({
-          playerId: PlayerId,
-          side: Side,
-          oracles: z.array(z.strictObject({ oracleId: OracleId, name: z.string().min(1).max(60), chart: Chart })).min(1).max(3),
-        }),
-      )
+      .array(z.strictObject({ playerId: PlayerId, side: Side, oracles: FieldedOracles }))
       .min(2)
       .max(6),
   })
   .superRefine((setup, ctx) => {
-    const playerIds = setup.participants.map((p) => p.playerId);
-    if (new Set(playerIds).size !== playerIds.length) ctx.addIssue({ code: 'custom', message: 'player ids must be unique' });
-    const oracleIds = setup.participants.flatMap((p) => p.oracles.map((o) => o.oracleId));
-    if (new Set(oracleIds).size !== oracleIds.length) ctx.addIssue({ code: 'custom', message: 'oracle ids must be unique' });
+    for (const message of duplicateIds(setup.participants)) ctx.addIssue({ code: 'custom', message });
     // Even squads of 1 to 3 oracles: wagers are only fair between equal line-ups.
     const counts = sides.map((side) =>
       setup.participants.filter((p) => p.side === side).reduce((n, p) => n + p.oracles.length, 0));
@@ -68,7 +78,7 @@ export function createBattle(input: BattleSetup, content: Content): Decision<Bat
       participants: setup.participants.map((p) => ({
         playerId: p.playerId,
         side: p.side,
-        oracles: p.oracles.map((o) => ({ oracleId: o.oracleId, name: o.name, ...deriveOracle(o.chart, content) })),
+        oracles: snapshotsOf(p.oracles, content),
       })),
       wager: setup.wager ?? null,
     },

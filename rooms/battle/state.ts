@@ -4,11 +4,12 @@
 import { schema, t, type SchemaType } from '@colyseus/schema';
 import type { StateMirror } from '../shared/colyseusRoom.ts';
 import type { BattleState } from './model.ts';
+import { cooldownViewClass, mirrorOracleVitals, ownedViews, statusViewClass } from './oracleViews.ts';
 
-export const StatusView = schema({ kind: t.string(), expiresAtTick: t.uint32() }, 'BattleStatus');
+export const StatusView = statusViewClass('BattleStatus');
 export type StatusView = SchemaType<typeof StatusView>;
 
-export const CooldownView = schema({ abilityId: t.string(), readyAtTick: t.uint32() }, 'BattleCooldown');
+export const CooldownView = cooldownViewClass('BattleCooldown');
 export type CooldownView = SchemaType<typeof CooldownView>;
 
 export const OracleView = schema(
@@ -82,17 +83,7 @@ export const battleMirror: StateMirror<BattleState, BattleView> = {
         for (const abilityId of oracle.abilityIds) shown.abilities.push(abilityId);
         view.oracles.set(oracle.oracleId, shown);
       }
-      shown.hp = oracle.hp;
-      shown.shield = oracle.shield;
-      shown.fallen = oracle.fallen;
-      syncList(shown.statuses, oracle.statuses, (s) => new StatusView({ kind: s.kind, expiresAtTick: s.expiresAtTick }), (v, s) => {
-        v.kind = s.kind;
-        v.expiresAtTick = s.expiresAtTick;
-      });
-      syncList(shown.cooldowns, oracle.cooldowns, (c) => new CooldownView(c), (v, c) => {
-        v.abilityId = c.abilityId;
-        v.readyAtTick = c.readyAtTick;
-      });
+      mirrorOracleVitals(shown, oracle, { status: StatusView, cooldown: CooldownView });
     }
     for (const participant of state.participants) {
       let seat = view.seats.get(participant.playerId);
@@ -106,23 +97,5 @@ export const battleMirror: StateMirror<BattleState, BattleView> = {
       seat.lastRef = room.lastRefs.get(participant.playerId) ?? '';
     }
   },
-  privateTo(view, playerId) {
-    const mine: Array<OracleView | SeatView> = [];
-    view.oracles.forEach((oracle) => {
-      if (oracle.playerId === playerId) mine.push(oracle);
-    });
-    const seat = view.seats.get(playerId);
-    if (seat) mine.push(seat);
-    return mine;
-  },
+  privateTo: (view, playerId) => ownedViews(view.oracles, view.seats, playerId),
 };
-
-/** Updates a schema array in place from a list, so only changed entries go over the wire. */
-function syncList<T, V>(target: { length: number; at(i: number): V | undefined; push(v: V): number; pop(): V | undefined }, source: readonly T[], make: (item: T) => V, update: (view: V, item: T) => void): void {
-  while (target.length > source.length) target.pop();
-  source.forEach((item, i) => {
-    const existing = target.at(i);
-    if (existing === undefined) target.push(make(item));
-    else update(existing, item);
-  });
-}

@@ -3,9 +3,9 @@
 // randomness, so tick events never carry a generator state.
 import type { RuleContext } from '../shared/decider.ts';
 import { emit, draftOf, type Draft } from './draft.ts';
-import type { BattleEvent } from './events.ts';
+import type { BattleEvent, DamageDealt, StatusExpired } from './events.ts';
 import { absorb } from './damage.ts';
-import { lastTick, oracleIn, type BattleState } from './model.ts';
+import { lastTick, oracleIn, type BattleState, type OracleState } from './model.ts';
 import { endByTickLimit, endIfDecided } from './outcome.ts';
 
 export function onTick(state: BattleState, ctx: RuleContext): BattleEvent[] {
@@ -21,34 +21,47 @@ export function onTick(state: BattleState, ctx: RuleContext): BattleEvent[] {
   return draft.events;
 }
 
-/** Burns pulse every `pulseEveryTicks` after they land, up to and including their last tick. */
 function pulseBurn(draft: Draft, oracleId: string, tick: number): void {
-  const oracle = oracleIn(draft.state, oracleId);
+  const pulse = burnPulse(oracleIn(draft.state, oracleId), tick);
+  if (!pulse) return;
+  emit(draft, pulse);
+  if (pulse.data.hpAfter === 0) {
+    emit(draft, { type: 'OracleFell', data: { oracleId, cause: 'burn', byOracleId: pulse.data.sourceId } });
+  }
+}
+
+function expireStatuses(draft: Draft, oracleId: string, tick: number): void {
+  for (const expired of expiredStatuses(oracleIn(draft.state, oracleId), tick)) emit(draft, expired);
+}
+
+/**
+ * The burn pulse `oracle` takes at the end of `tick`, if any: burns pulse every
+ * `pulseEveryTicks` after they land, up to and including their last tick, and never on
+ * the fallen. What the pulse leads to (a fall, the end) is the kind's to decide.
+ */
+export function burnPulse(oracle: OracleState, tick: number): DamageDealt | undefined {
   const burn = oracle.statuses.find((s) => s.kind === 'burn');
-  if (oracle.fallen || !burn) return;
+  if (oracle.fallen || !burn) return undefined;
   const elapsed = tick - burn.appliedAtTick;
-  if (elapsed <= 0 || elapsed % burn.pulseEveryTicks !== 0 || tick > burn.expiresAtTick) return;
+  if (elapsed <= 0 || elapsed % burn.pulseEveryTicks !== 0 || tick > burn.expiresAtTick) return undefined;
   const { absorbed, amount } = absorb(oracle, burn.damagePerPulse);
-  emit(draft, {
+  return {
     type: 'DamageDealt',
     data: {
       sourceId: burn.sourceId,
-      targetId: oracleId,
+      targetId: oracle.oracleId,
       amount,
       absorbed,
       hpAfter: oracle.hp - amount,
       shieldAfter: oracle.shield - absorbed,
       cause: { kind: 'burn' },
     },
-  });
-  if (oracle.hp - amount === 0) {
-    emit(draft, { type: 'OracleFell', data: { oracleId, cause: 'burn', byOracleId: burn.sourceId } });
-  }
+  };
 }
 
-/** A status with expiresAtTick T is active through tick T and gone after it. */
-function expireStatuses(draft: Draft, oracleId: string, tick: number): void {
-  for (const status of oracleIn(draft.state, oracleId).statuses) {
-    if (status.expiresAtTick <= tick) emit(draft, { type: 'StatusExpired', data: { oracleId, kind: status.kind } });
-  }
+/** The statuses that run out on `oracle` at the end of `tick`: one with expiresAtTick T is active through tick T and gone after it. */
+export function expiredStatuses(oracle: OracleState, tick: number): StatusExpired[] {
+  return oracle.statuses
+    .filter((status) => status.expiresAtTick <= tick)
+    .map((status) => ({ type: 'StatusExpired', data: { oracleId: oracle.oracleId, kind: status.kind } }));
 }

@@ -1,7 +1,8 @@
 // Folds raid events into state. Never mutates its input (decide folds into drafts of the
 // state the room holds), never draws randomness (events carry the generator state), and
 // never consults content (events carry every number the state needs).
-import type { OracleState, StatusInstance } from '../battle/model.ts';
+import { evolveCombat, fielded, type CombatantChange } from '../battle/evolve.ts';
+import type { OracleState } from '../battle/model.ts';
 import { seedPrng } from '../shared/prng.ts';
 import type { RaidCreated, RaidEvent } from './events.ts';
 import type { BossState, RaidState } from './model.ts';
@@ -37,33 +38,16 @@ export function evolve(state: RaidState, event: RaidEvent): RaidState {
       const { casterId, abilityId, readyAtTick } = event.data;
       return updateCombatant(state, casterId, (c) => ({ ...c, cooldowns: withCooldown(c.cooldowns, abilityId, readyAtTick) }));
     }
-    case 'DamageDealt': {
-      const { targetId, amount, absorbed, cause } = event.data;
-      const next = updateCombatant(state, targetId, (c) => ({ ...c, hp: c.hp - amount, shield: c.shield - absorbed }));
-      return cause.kind === 'ability' ? { ...next, prng: cause.prng } : next;
-    }
+    // Battle's combat facts fold as in battle, on the boss as on any party oracle.
+    case 'DamageDealt':
     case 'HealApplied':
-      return updateCombatant(state, event.data.targetId, (c) => ({ ...c, hp: c.hp + event.data.amount }));
     case 'ShieldRaised':
-      return updateCombatant(state, event.data.targetId, (c) => ({ ...c, shield: c.shield + event.data.amount }));
-    case 'StatusApplied': {
-      const { targetId, status, prng } = event.data;
-      return { ...updateCombatant(state, targetId, (c) => ({ ...c, statuses: withStatus(c.statuses, status) })), prng };
-    }
+    case 'StatusApplied':
     case 'StatusResisted':
-      return { ...state, prng: event.data.prng };
-    case 'StatusExpired': {
-      const { oracleId, kind } = event.data;
-      return updateCombatant(state, oracleId, (c) => ({ ...c, statuses: c.statuses.filter((s) => s.kind !== kind) }));
-    }
+    case 'StatusExpired':
     case 'OracleFell':
-      // A fallen oracle keeps nothing: statuses and shield die with it, so no later event refers to them.
-      return updateCombatant(state, event.data.oracleId, (c) => ({ ...c, hp: 0, shield: 0, fallen: true, statuses: [] }));
     case 'PlayerForfeited':
-      return {
-        ...state,
-        participants: state.participants.map((p) => (p.playerId === event.data.playerId ? { ...p, forfeited: true } : p)),
-      };
+      return evolveCombat(state, event, updateCombatant);
     case 'BossAbilityCast': {
       const { abilityId, targetIds, landsAtTick, readyAtTick, prng } = event.data;
       const boss = { ...state.boss, cooldowns: withCooldown(state.boss.cooldowns, abilityId, readyAtTick), casting: { abilityId, targetIds: [...targetIds], landsAtTick } };
@@ -89,21 +73,8 @@ export function evolve(state: RaidState, event: RaidEvent): RaidState {
 }
 
 function created(data: RaidCreated['data']): RaidState {
-  const oracles: OracleState[] = data.participants.flatMap((participant) =>
-    participant.oracles.map((snapshot) => ({
-      oracleId: snapshot.oracleId,
-      playerId: participant.playerId,
-      side: 'a' as const,
-      name: snapshot.name,
-      element: snapshot.element,
-      stats: { ...snapshot.stats },
-      abilityIds: [...snapshot.abilityIds],
-      hp: snapshot.stats.hp,
-      shield: 0,
-      fallen: false,
-      statuses: [],
-      cooldowns: snapshot.abilityIds.map((abilityId) => ({ abilityId, readyAtTick: data.startTick })),
-    })),
+  const oracles = data.participants.flatMap((participant) =>
+    participant.oracles.map((snapshot) => fielded(snapshot, participant.playerId, 'a', data.startTick)),
   );
   const { boss } = data;
   return {
@@ -128,10 +99,7 @@ function created(data: RaidCreated['data']): RaidState {
   };
 }
 
-/** A change that keeps whatever else the combatant carries (the boss's phase, enrage and cast). */
-type Change = <C extends OracleState>(combatant: C) => C;
-
-function updateCombatant(state: RaidState, id: string, change: Change): RaidState {
+function updateCombatant(state: RaidState, id: string, change: CombatantChange): RaidState {
   if (id === state.boss.oracleId) return { ...state, boss: change(state.boss) };
   return { ...state, oracles: state.oracles.map((o) => (o.oracleId === id ? change(o) : o)) };
 }
@@ -144,10 +112,4 @@ function withBoss(state: RaidState, fields: Partial<BossState>): RaidState {
 function withCooldown(cooldowns: OracleState['cooldowns'], abilityId: string, readyAtTick: number): OracleState['cooldowns'] {
   const known = cooldowns.some((c) => c.abilityId === abilityId);
   return known ? cooldowns.map((c) => (c.abilityId === abilityId ? { ...c, readyAtTick } : c)) : [...cooldowns, { abilityId, readyAtTick }];
-}
-
-/** At most one status per kind: re-applying replaces it in place. */
-function withStatus(statuses: StatusInstance[], status: StatusInstance): StatusInstance[] {
-  const existing = statuses.some((s) => s.kind === status.kind);
-  return existing ? statuses.map((s) => (s.kind === status.kind ? { ...status } : s)) : [...statuses, { ...status }];
 }

@@ -2,13 +2,11 @@
 // with round numbers and one ability per phase (so its picks are forced and expected
 // damage can be worked out by hand), content variants, and builders for events/commands.
 import { contentByVersion, parseContent, type Content, type ContentInput } from '../content/index.ts';
-import { ember, tide, zephyr } from '../battle/fixtures.ts';
-import type { StatusInstance } from '../battle/model.ts';
-import { fold } from '../shared/decider.ts';
-import { nextInt, seedPrng, type PrngState } from '../shared/prng.ts';
+import { ember, statusesAfter, tide, zephyr } from '../battle/fixtures.ts';
+import { seedPrng } from '../shared/prng.ts';
+import { checkAgainst, playOn } from '../shared/ruleTesting.ts';
 import { specFor } from '../shared/specs.ts';
-import type { CastAbility, Forfeit, RaidCommand } from './commands.ts';
-import { raidEventDefinitions, type RaidCreated, type RaidEvent } from './events.ts';
+import { raidEventDefinitions, type RaidCreated } from './events.ts';
 import { raidRulesVersion, type RaidParticipant } from './model.ts';
 import { createRaidDecider } from './rules.ts';
 
@@ -72,13 +70,7 @@ const variants = [steadyContent, quickContent];
 export const decider = createRaidDecider((version) => variants.find((c) => c.contentVersion === version) ?? contentByVersion(version));
 
 /** Every spec event is checked against its zod schema, as the store would on append. */
-export const given = specFor(decider, {
-  checkEvent: (event: RaidEvent) => {
-    const definition = raidEventDefinitions.find((d) => d.type === event.type);
-    if (!definition) throw new Error(`no definition for ${event.type}`);
-    definition.schema.parse(event.data);
-  },
-});
+export const given = specFor(decider, { checkEvent: checkAgainst(raidEventDefinitions) });
 
 /** p1 (ember, fire, 500 HP) and p2 (zephyr, air, 400 HP). */
 export const pair: RaidParticipant[] = [{ playerId: 'p1', oracles: [ember] }, { playerId: 'p2', oracles: [zephyr] }];
@@ -111,46 +103,14 @@ export function created(
   };
 }
 
-export const cast = (playerId: string, oracleId: string, abilityId: string, targetId: string): CastAbility =>
-  ({ type: 'CastAbility', playerId, oracleId, abilityId, targetId });
-export const forfeit = (playerId: string): Forfeit => ({ type: 'Forfeit', playerId });
+// Commands and combat facts are battle's, so are their builders.
+export { cast, forfeit, wounded } from '../battle/fixtures.ts';
+export { draws } from '../shared/ruleTesting.ts';
 
 export const seeded = seedPrng(SEED);
 
-/** The values drawn for the given bounds, in order, and the generator state after them. */
-export function draws(from: PrngState, ...bounds: number[]): { values: number[]; prng: PrngState } {
-  const values: number[] = [];
-  let prng = from;
-  for (const bound of bounds) {
-    const [value, next] = nextInt(prng, bound);
-    values.push(value);
-    prng = next;
-  }
-  return { values, prng };
-}
-
-/** A fact that earlier harm left `targetId` with `hpAfter` (a burn pulse: no randomness involved). */
-export function wounded(sourceId: string, targetId: string, amount: number, hpAfter: number): RaidEvent {
-  return { type: 'DamageDealt', data: { sourceId, targetId, amount, absorbed: 0, hpAfter, shieldAfter: 0, cause: { kind: 'burn' } } };
-}
-
-/** A status fact whose proc left the generator at `seeded`, so later draws start from there. */
-export function statusOn(targetId: string, abilityId: string, status: StatusInstance): RaidEvent {
-  return { type: 'StatusApplied', data: { targetId, abilityId, status, roll: 0, chancePercent: 100, prng: seeded } };
-}
+/** A status fact whose proc left the generator at `seeded` (this raid seed's), so later draws start from there. */
+export const statusOn = statusesAfter(seeded);
 
 /** A history extended by what the rules produce for each step (a command, or a tick's end). */
-export function play(history: readonly RaidEvent[], ...steps: [command: RaidCommand | 'tick', tick: number][]): RaidEvent[] {
-  const events = [...history];
-  for (const [command, tick] of steps) {
-    const state = fold(decider, decider.initialState(), events);
-    if (command === 'tick') {
-      events.push(...decider.onTick(state, { tick }));
-      continue;
-    }
-    const decision = decider.decide(state, command, { tick });
-    if (!decision.ok) throw new Error(`setup step refused: ${decision.refusal.code} ${decision.refusal.message}`);
-    events.push(...decision.events);
-  }
-  return events;
-}
+export const play = playOn(decider);

@@ -1,12 +1,12 @@
 // The raid room kind: its rules, commands and setup, wired into the generic
 // event-sourced Colyseus room.
 import { z } from 'zod';
-import { Chart, loadContent, raidBossById } from '../content/index.ts';
-import { OracleId, PlayerId } from '../battle/model.ts';
+import { loadContent, raidBossById } from '../content/index.ts';
 import { eventSourcedRoom, type RoomServices } from '../shared/colyseusRoom.ts';
 import type { RoomKind } from '../shared/roomKind.ts';
 import { createRaid, raidCommandPayloads, raidDecider, raidEventDefinitions, raidTuning, type RaidCommand, type RaidEvent, type RaidState } from './index.ts';
 import { ContentId } from './model.ts';
+import { RaidParty, partyProblems } from './setup.ts';
 import { raidMirror } from './state.ts';
 
 /**
@@ -15,26 +15,14 @@ import { raidMirror } from './state.ts';
  * refused at the edge as `raid/invalid_setup: …` before anything is written.
  */
 export const RaidRoomSetup = z.strictObject({
-  participants: z
-    .array(
-      z.strictObject({
-        playerId: PlayerId,
-        oracles: z.array(z.strictObject({ oracleId: OracleId, name: z.string().min(1).max(60), chart: Chart })).min(1).max(3),
-      }),
-    )
-    .min(raidTuning.minPlayers)
-    .max(raidTuning.maxPlayers),
+  participants: RaidParty,
   bossId: ContentId,
   /** Playable ticks; defaults to the boss's enrage plus a grace period. */
   tickLimit: z.int().min(raidTuning.minTickLimit).max(raidTuning.maxTickLimit).optional(),
   /** Ticks between creation and the first accepted command (a countdown for clients). */
   countdownTicks: z.int().min(0).max(600).default(60),
 }).superRefine((setup, ctx) => {
-  const playerIds = setup.participants.map((p) => p.playerId);
-  if (new Set(playerIds).size !== playerIds.length) ctx.addIssue({ code: 'custom', message: 'player ids must be unique', path: ['participants'] });
-  const oracleIds = setup.participants.flatMap((p) => p.oracles.map((o) => o.oracleId));
-  if (new Set(oracleIds).size !== oracleIds.length) ctx.addIssue({ code: 'custom', message: 'oracle ids must be unique', path: ['participants'] });
-  if (oracleIds.includes(setup.bossId)) ctx.addIssue({ code: 'custom', message: `no oracle may be called ${setup.bossId}, the boss's id`, path: ['participants'] });
+  for (const message of partyProblems(setup.participants, setup.bossId)) ctx.addIssue({ code: 'custom', message, path: ['participants'] });
   const content = loadContent();
   if (!raidBossById(content, setup.bossId)) {
     const known = content.raidBosses.map((b) => b.id).join(', ');

@@ -2,9 +2,10 @@
 // a time in the order the room received them, plus the tick-driven rules (tick.ts) where
 // the boss acts. Content comes in through a resolver so a raid always plays by the content
 // version it was created with.
-import { abilityById, contentByVersion, type AbilityTarget } from '../content/index.ts';
+import { contentByVersion, type AbilityTarget } from '../content/index.ts';
 import type { OracleState } from '../battle/model.ts';
-import type { ContentResolver } from '../battle/rules.ts';
+import { castEvent } from '../battle/resolve.ts';
+import { checkCaster, forfeitEvents, type ContentResolver } from '../battle/rules.ts';
 import { accept, type Decider, type Decision, type RuleContext } from '../shared/decider.ts';
 import type { CastAbility, Forfeit, RaidCommand } from './commands.ts';
 import { resolveEffects } from './combat.ts';
@@ -44,25 +45,17 @@ export function decide(state: RaidState, command: RaidCommand, ctx: RuleContext,
 }
 
 export function castAbility(state: RaidState, command: CastAbility, ctx: RuleContext, resolveContent: ContentResolver): Decision<RaidEvent> {
-  if (state.status === 'pending' || ctx.tick < state.startTick) return refuseRaid('raid/not_started', 'the raid has not started yet');
-  if (state.status === 'ended') return refuseRaid('raid/ended', 'the raid is over');
-  if (!isParticipant(state, command.playerId)) return refuseRaid('raid/not_participant', 'you are not in this raid');
-  const caster = state.oracles.find((o) => o.oracleId === command.oracleId);
-  if (!caster || caster.playerId !== command.playerId) return refuseRaid('raid/not_your_oracle', `you have no oracle ${command.oracleId}`);
-  if (caster.fallen) return refuseRaid('raid/oracle_fallen', `${caster.name} has fallen`);
-  if (caster.statuses.some((s) => s.kind === 'stun')) return refuseRaid('raid/stunned', `${caster.name} is stunned`);
-  const content = resolveContent(state.contentVersion);
-  const ability = caster.abilityIds.includes(command.abilityId) ? abilityById(content, command.abilityId) : undefined;
-  if (!ability) return refuseRaid('raid/unknown_ability', `${caster.name} does not know ${command.abilityId}`);
-  const readyAt = caster.cooldowns.find((c) => c.abilityId === ability.id)?.readyAtTick ?? state.startTick;
-  if (ctx.tick < readyAt) return refuseRaid('raid/on_cooldown', `${ability.name} is ready at tick ${readyAt}`);
+  // Casters are party oracles only: the boss is not in state.oracles, so no one owns it.
+  const checked = checkCaster(state, command, ctx.tick, resolveContent, 'raid');
+  if (!checked.ok) return refuseRaid(`raid/${checked.refusal}`, checked.message);
+  const { caster, ability, content } = checked;
   if (!canTarget(state, caster, command.targetId, ability.target)) {
     return refuseRaid('raid/invalid_target', `${ability.name} cannot target ${command.targetId}`);
   }
 
   const draft = draftOf(state);
   const { oracleId: casterId } = caster;
-  emit(draft, { type: 'AbilityCast', data: { casterId, abilityId: ability.id, targetId: command.targetId, readyAtTick: ctx.tick + ability.cooldownTicks } });
+  emit(draft, castEvent(casterId, ability, command.targetId, ctx.tick));
   const boss = bossDefinition(content.raidBosses, state.bossId);
   resolveEffects(draft, { casterId, targetId: command.targetId, ability, tick: ctx.tick, attackPercent: 100, content, boss });
   return accept(...draft.events);
@@ -77,18 +70,9 @@ export function forfeit(state: RaidState, command: Forfeit): Decision<RaidEvent>
   if (participant.forfeited) return refuseRaid('raid/already_forfeited', 'you have already left this raid');
 
   const draft = draftOf(state);
-  emit(draft, { type: 'PlayerForfeited', data: { playerId: command.playerId } });
-  for (const oracle of state.oracles) {
-    if (oracle.playerId === command.playerId && !oracle.fallen) {
-      emit(draft, { type: 'OracleFell', data: { oracleId: oracle.oracleId, cause: 'forfeit', byOracleId: null } });
-    }
-  }
+  for (const event of forfeitEvents(state.oracles, command.playerId)) emit(draft, event);
   endIfPartyDown(draft);
   return accept(...draft.events);
-}
-
-function isParticipant(state: RaidState, playerId: string): boolean {
-  return state.participants.some((p) => p.playerId === playerId);
 }
 
 /** Harm goes to the boss; help goes to any standing party oracle (`ally` includes the caster). */

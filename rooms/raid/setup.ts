@@ -3,13 +3,28 @@
 // and freezes it all (seed, tick limit, boss cadence, rules and content versions) into
 // RaidCreated. The room calls it once, when it opens.
 import { z } from 'zod';
-import { Chart, deriveOracle, raidBossById, type Content } from '../content/index.ts';
-import { OracleId, PlayerId } from '../battle/model.ts';
+import { raidBossById, type Content } from '../content/index.ts';
+import { PlayerId } from '../battle/model.ts';
+import { FieldedOracles, duplicateIds, snapshotsOf } from '../battle/setup.ts';
 import { accept, type Decision, type RuleContext } from '../shared/decider.ts';
 import type { RaidEvent } from './events.ts';
 import { ContentId, raidRulesVersion, type RaidState } from './model.ts';
 import { refuseRaid } from './refusals.ts';
 import { raidTuning } from './tuning.ts';
+
+/** The party as matchmaking hands it over; as in battle, a player fields one to three oracles. */
+export const RaidParty = z
+  .array(z.strictObject({ playerId: PlayerId, oracles: FieldedOracles }))
+  .min(raidTuning.minPlayers)
+  .max(raidTuning.maxPlayers);
+
+/** What makes a party unfit to face this boss, as setup messages: repeated ids, or an oracle under the boss's id. */
+export function partyProblems(participants: z.output<typeof RaidParty>, bossId: string): string[] {
+  const problems = duplicateIds(participants);
+  // The boss fights under its own id, so no oracle may take it.
+  if (participants.some((p) => p.oracles.some((o) => o.oracleId === bossId))) problems.push(`no oracle may be called ${bossId}, the boss's id`);
+  return problems;
+}
 
 export const RaidSetup = z
   .strictObject({
@@ -24,24 +39,10 @@ export const RaidSetup = z
     startTick: z.int().min(0).optional(),
     /** Defaults to the boss's enrage plus a grace period. */
     tickLimit: z.int().min(raidTuning.minTickLimit).max(raidTuning.maxTickLimit).optional(),
-    participants: z
-      .array(
-        z.strictObject({
-          playerId: PlayerId,
-          // As in battle, a player fields one to three oracles.
-          oracles: z.array(z.strictObject({ oracleId: OracleId, name: z.string().min(1).max(60), chart: Chart })).min(1).max(3),
-        }),
-      )
-      .min(raidTuning.minPlayers)
-      .max(raidTuning.maxPlayers),
+    participants: RaidParty,
   })
   .superRefine((setup, ctx) => {
-    const playerIds = setup.participants.map((p) => p.playerId);
-    if (new Set(playerIds).size !== playerIds.length) ctx.addIssue({ code: 'custom', message: 'player ids must be unique' });
-    const oracleIds = setup.participants.flatMap((p) => p.oracles.map((o) => o.oracleId));
-    if (new Set(oracleIds).size !== oracleIds.length) ctx.addIssue({ code: 'custom', message: 'oracle ids must be unique' });
-    // The boss fights under its own id, so no oracle may take it.
-    if (oracleIds.includes(setup.bossId)) ctx.addIssue({ code: 'custom', message: `no oracle may be called ${setup.bossId}, the boss's id` });
+    for (const message of partyProblems(setup.participants, setup.bossId)) ctx.addIssue({ code: 'custom', message });
   });
 export type RaidSetup = z.input<typeof RaidSetup>;
 
@@ -68,7 +69,7 @@ export function createRaid(state: RaidState, input: RaidSetup, ctx: RuleContext,
       boss: { bossId: boss.id, name: boss.name, element: boss.element, stats: { ...boss.stats }, phaseId: openingPhase.id },
       participants: setup.participants.map((p) => ({
         playerId: p.playerId,
-        oracles: p.oracles.map((o) => ({ oracleId: o.oracleId, name: o.name, ...deriveOracle(o.chart, content) })),
+        oracles: snapshotsOf(p.oracles, content),
       })),
     },
   });

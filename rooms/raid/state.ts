@@ -4,14 +4,15 @@
 // cooldowns and a seat's last command ref are tagged `.view()`, so only the owning
 // player's clients receive them.
 import { schema, t, type SchemaType } from '@colyseus/schema';
-import type { StatusInstance } from '../battle/model.ts';
+import { cooldownViewClass, mirrorOracleVitals, ownedViews, statusViewClass, syncCooldowns, syncStatuses } from '../battle/oracleViews.ts';
 import type { StateMirror } from '../shared/colyseusRoom.ts';
+import { syncStrings } from '../shared/schemaSync.ts';
 import type { RaidState } from './model.ts';
 
-export const RaidStatusView = schema({ kind: t.string(), expiresAtTick: t.uint32() }, 'RaidStatus');
+export const RaidStatusView = statusViewClass('RaidStatus');
 export type RaidStatusView = SchemaType<typeof RaidStatusView>;
 
-export const RaidCooldownView = schema({ abilityId: t.string(), readyAtTick: t.uint32() }, 'RaidCooldown');
+export const RaidCooldownView = cooldownViewClass('RaidCooldown');
 export type RaidCooldownView = SchemaType<typeof RaidCooldownView>;
 
 export const RaidBossView = schema(
@@ -118,8 +119,8 @@ export const raidMirror: StateMirror<RaidState, RaidView> = {
     shownBoss.castingAbilityId = boss.casting?.abilityId ?? '';
     shownBoss.castingLandsAtTick = boss.casting?.landsAtTick ?? 0;
     syncStrings(shownBoss.castingTargetIds, boss.casting?.targetIds ?? []);
-    syncStatuses(shownBoss.statuses, boss.statuses);
-    syncCooldowns(shownBoss.cooldowns, boss.cooldowns);
+    syncStatuses(shownBoss.statuses, boss.statuses, RaidStatusView);
+    syncCooldowns(shownBoss.cooldowns, boss.cooldowns, RaidCooldownView);
 
     for (const oracle of state.oracles) {
       let shown = view.oracles.get(oracle.oracleId);
@@ -133,11 +134,7 @@ export const raidMirror: StateMirror<RaidState, RaidView> = {
         for (const abilityId of oracle.abilityIds) shown.abilities.push(abilityId);
         view.oracles.set(oracle.oracleId, shown);
       }
-      shown.hp = oracle.hp;
-      shown.shield = oracle.shield;
-      shown.fallen = oracle.fallen;
-      syncStatuses(shown.statuses, oracle.statuses);
-      syncCooldowns(shown.cooldowns, oracle.cooldowns);
+      mirrorOracleVitals(shown, oracle, { status: RaidStatusView, cooldown: RaidCooldownView });
     }
 
     for (const participant of state.participants) {
@@ -160,46 +157,5 @@ export const raidMirror: StateMirror<RaidState, RaidView> = {
       view.loot.set(drop.playerId, shown);
     }
   },
-  privateTo(view, playerId) {
-    const mine: Array<RaidOracleView | RaidSeatView> = [];
-    view.oracles.forEach((oracle) => {
-      if (oracle.playerId === playerId) mine.push(oracle);
-    });
-    const seat = view.seats.get(playerId);
-    if (seat) mine.push(seat);
-    return mine;
-  },
+  privateTo: (view, playerId) => ownedViews(view.oracles, view.seats, playerId),
 };
-
-type SchemaList<V> = { length: number; at(i: number): V | undefined; push(v: V): number; pop(): V | undefined };
-
-function syncStatuses(target: SchemaList<RaidStatusView>, statuses: readonly StatusInstance[]): void {
-  syncList(target, statuses, (s) => new RaidStatusView({ kind: s.kind, expiresAtTick: s.expiresAtTick }), (v, s) => {
-    v.kind = s.kind;
-    v.expiresAtTick = s.expiresAtTick;
-  });
-}
-
-function syncCooldowns(target: SchemaList<RaidCooldownView>, cooldowns: readonly { abilityId: string; readyAtTick: number }[]): void {
-  syncList(target, cooldowns, (c) => new RaidCooldownView({ abilityId: c.abilityId, readyAtTick: c.readyAtTick }), (v, c) => {
-    v.abilityId = c.abilityId;
-    v.readyAtTick = c.readyAtTick;
-  });
-}
-
-/** Updates a schema array in place from a list, so only changed entries go over the wire. */
-function syncList<T, V>(target: SchemaList<V>, source: readonly T[], make: (item: T) => V, update: (view: V, item: T) => void): void {
-  while (target.length > source.length) target.pop();
-  source.forEach((item, i) => {
-    const existing = target.at(i);
-    if (existing === undefined) target.push(make(item));
-    else update(existing, item);
-  });
-}
-
-/** Replaces a list of strings when it differs (they change rarely, and only as a whole). */
-function syncStrings(target: SchemaList<string>, source: readonly string[]): void {
-  if (target.length === source.length && source.every((value, i) => target.at(i) === value)) return;
-  while (target.length > 0) target.pop();
-  for (const value of source) target.push(value);
-}

@@ -3,9 +3,10 @@
 // if the party is down or the tick limit is reached. Statuses expire after the boss's turn
 // so that a stun with expiresAtTick T holds the boss through tick T, as in battle.
 import type { Content, RaidBoss } from '../content/index.ts';
+import { burnPulse, expiredStatuses } from '../battle/tick.ts';
 import type { RuleContext } from '../shared/decider.ts';
 import { bossActs } from './boss.ts';
-import { afterDamage, soak } from './combat.ts';
+import { afterDamage } from './combat.ts';
 import { draftOf, emit, type Draft } from './draft.ts';
 import type { RaidEvent } from './events.ts';
 import { bossDefinition, combatantIn, lastTick, type RaidState } from './model.ts';
@@ -27,33 +28,17 @@ export function onTick(state: RaidState, ctx: RuleContext, content: Content): Ra
   return draft.events;
 }
 
-/** Burns pulse every `pulseEveryTicks` after they land, up to and including their last tick. */
+/** Battle's burn pulses (burnPulse), on the boss as on the party; nothing pulses once the raid is over. */
 function pulseBurn(draft: Draft, id: string, tick: number, boss: RaidBoss): void {
-  const target = combatantIn(draft.state, id);
-  const burn = target.statuses.find((s) => s.kind === 'burn');
-  if (draft.state.status !== 'active' || target.fallen || !burn) return;
-  const elapsed = tick - burn.appliedAtTick;
-  if (elapsed <= 0 || elapsed % burn.pulseEveryTicks !== 0 || tick > burn.expiresAtTick) return;
-  const { absorbed, amount } = soak(target, burn.damagePerPulse);
-  emit(draft, {
-    type: 'DamageDealt',
-    data: {
-      sourceId: burn.sourceId,
-      targetId: id,
-      amount,
-      absorbed,
-      hpAfter: target.hp - amount,
-      shieldAfter: target.shield - absorbed,
-      cause: { kind: 'burn' },
-    },
-  });
-  afterDamage(draft, id, 'burn', burn.sourceId, boss);
+  if (draft.state.status !== 'active') return;
+  const pulse = burnPulse(combatantIn(draft.state, id), tick);
+  if (!pulse) return;
+  emit(draft, pulse);
+  afterDamage(draft, id, 'burn', pulse.data.sourceId, boss);
 }
 
-/** A status with expiresAtTick T is active through tick T and gone after it. */
+/** Battle's expiry (expiredStatuses); nothing runs out once the raid is over. */
 function expireStatuses(draft: Draft, id: string, tick: number): void {
   if (draft.state.status !== 'active') return;
-  for (const status of combatantIn(draft.state, id).statuses) {
-    if (status.expiresAtTick <= tick) emit(draft, { type: 'StatusExpired', data: { oracleId: id, kind: status.kind } });
-  }
+  for (const expired of expiredStatuses(combatantIn(draft.state, id), tick)) emit(draft, expired);
 }

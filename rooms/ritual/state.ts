@@ -9,6 +9,7 @@ import type { StateMirror } from '../shared/colyseusRoom.ts';
 import type { StepSeat } from './content.ts';
 import type { RitualState } from './events.ts';
 import { scoreOf } from './rules.ts';
+import { syncStrings } from '../shared/schemaSync.ts';
 
 /**
  * Rituals tick at 5 Hz: the rhythm windows in content.ts are written for that rate. Shown
@@ -146,11 +147,4 @@ export const ritualMirror: StateMirror<RitualState, RitualView> = {
   },
 };
 
-type StringList = { length: number; at(i: number): string | undefined; push(v: string): number; pop(): string | undefined };
 
-/** Replaces a list of strings when it differs (they are set once, when the ritual ends). */
-function syncStrings(target: StringList, source: readonly string[]): void {
-  if (target.length === source.length && source.every((value, i) => target.at(i) === value)) return;
-  while (target.length > 0) target.pop();
-  for (const value of source) target.push(value);
-}
