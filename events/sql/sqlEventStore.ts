@@ -174,9 +174,22 @@ class SqlEventStore implements EventStore {
   #prepare(streamId: string, events: readonly NewEvent[]): PreparedEvent[] {
     const recordedAt = this.#now().toISOString();
     const seen = new Set<string>();
-    // Most events of an append carry no metadata of their own: encode that case once.
+    // The events of an append mostly share their metadata (a room tick's batch differs
+    // only in actor): validate and encode each distinct one once.
     const bare = { recordedAt };
-    const bareJson = canonicalJson(bare);
+    const encoded = new Map<string, { metadata: PreparedEvent['metadata']; metadataJson: string }>();
+    const stamp = (ref: { streamId: string; eventId: string }, type: string, raw: NewEvent['metadata']) => {
+      const key = raw === undefined ? '' : JSON.stringify(raw);
+      let hit = encoded.get(key);
+      if (!hit) {
+        const parsed = EventMetadata.safeParse(raw ?? {});
+        if (!parsed.success) throw new EventDecodeError(ref, type, `metadata: ${parsed.error.message}`);
+        const metadata = raw === undefined ? bare : { ...parsed.data, recordedAt };
+        hit = { metadata, metadataJson: canonicalJson(metadata) };
+        encoded.set(key, hit);
+      }
+      return hit;
+    };
     return events.map((event) => {
       const id = event.id ?? uuidv7();
       const ref = { streamId, eventId: id };
@@ -184,12 +197,7 @@ class SqlEventStore implements EventStore {
       if (seen.has(id)) throw new InvalidAppend(`event id ${id} appears twice in one append to ${streamId}`);
       seen.add(id);
       const { schemaVersion, data } = this.#catalog.encode(event.type, event.data, ref);
-      const base = { id: id.toLowerCase(), type: event.type, schemaVersion, data, dataJson: canonicalJson(data) };
-      if (event.metadata === undefined) return { ...base, metadata: bare, metadataJson: bareJson };
-      const metadata = EventMetadata.safeParse(event.metadata);
-      if (!metadata.success) throw new EventDecodeError(ref, event.type, `metadata: ${metadata.error.message}`);
-      const stamped = { ...metadata.data, recordedAt };
-      return { ...base, metadata: stamped, metadataJson: canonicalJson(stamped) };
+      return { id: id.toLowerCase(), type: event.type, schemaVersion, data, dataJson: canonicalJson(data), ...stamp(ref, event.type, event.metadata) };
     });
   }
 
