@@ -7,9 +7,10 @@
 import { CloseCode, ErrorCode, matchMaker, Room, ServerError, type Client } from '@colyseus/core';
 import { StateView } from '@colyseus/schema';
 import { z } from 'zod';
-import { OracleId, PlayerId, type Side } from '../battle/model.ts';
+import { PlayerId, type Side } from '../battle/model.ts';
 import type { BattleRoomSetup } from '../battle/room.ts';
-import { Chart, loadContent } from '../content/index.ts';
+import { FieldedOracles } from '../battle/setup.ts';
+import { loadContent } from '../content/index.ts';
 import type { RaidRoomSetup } from '../raid/room.ts';
 import type { RoomServices } from '../shared/colyseusRoom.ts';
 import type { Refused } from '../shared/messages.ts';
@@ -19,7 +20,8 @@ import {
 } from './queue.ts';
 import { MatchmakingView, QueueEntryView } from './state.ts';
 
-export const QueuedOracle = z.strictObject({ oracleId: OracleId, name: z.string().min(1).max(60), chart: Chart });
+/** An oracle a player brings to the queue: the same shape a battle fields. */
+export const QueuedOracle = FieldedOracles.element;
 export type QueuedOracle = z.infer<typeof QueuedOracle>;
 
 /** What a player joins the matchmaking room with. */
