@@ -37,7 +37,7 @@ function ask<T>(child: ChildProcess, cmd: string, key: string): Promise<T> {
 async function run(store: 'postgres' | 'noop'): Promise<Run> {
   const schema = await createTestSchema(`bench_rooms_${store}`);
   const here = new URL('.', import.meta.url).pathname;
-  const server = fork(`${here}rooms/server.ts`, [], { env: { ...process.env, STORE: store, DATABASE_URL: testDatabaseUrl, BENCH_SCHEMA: schema.name, PORT: '0' } });
+  const server = fork(`${here}rooms/server.ts`, [], { execArgv: process.env.BENCH_PROFILE_DIR ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE_DIR}/${store}`] : [], env: { ...process.env, STORE: store, DATABASE_URL: testDatabaseUrl, BENCH_SCHEMA: schema.name, PORT: '0' } });
   try {
     const { port } = await messageWith<{ port: number }>(server, 'port');
     const bots = fork(`${here}rooms/bots.ts`, [], {

@@ -35,12 +35,13 @@ export type GroupCommitOptions = {
 
 const NO_STREAM: Head = { version: -1, hash: GENESIS_HASH };
 
-/** Marks a transaction rolled back because some commits hit a unique index. */
+/** SQLSTATE of an append statement that aborted itself because a commit hit a unique index. */
+const ABORTED_APPEND = 'PA001';
+
+/** The group's statement wrote nothing because some commits hit a unique index. */
 class SkippedCommits extends Error {
-  readonly inserted: Map<number, number>;
-  constructor(inserted: Map<number, number>) {
-    super('some commits were skipped');
-    this.inserted = inserted;
+  constructor() {
+    super('some commits hit a unique index');
   }
 }
 
@@ -114,56 +115,51 @@ export class GroupCommitter {
       for (const streamId of unknown) heads.set(streamId, found.get(streamId) ?? NO_STREAM);
     }
 
-    let planned = group.map((append) => ({ append, head: heads.get(append.streamId) ?? NO_STREAM }));
     const doubtful: PendingAppend[] = [];
-    planned = planned.filter(({ append, head }) => {
-      if (satisfies(append.expected, head.version)) return true;
+    const planned = group.flatMap((append) => {
+      const head = heads.get(append.streamId) ?? NO_STREAM;
+      if (satisfies(append.expected, head.version)) return [{ append, head }];
       doubtful.push(append);
-      return false;
+      return [];
     });
 
-    while (planned.length > 0) {
+    if (planned.length > 0) {
       const commits = planned.map(({ append, head }) => buildCommit(append, head));
       try {
         const positions = await this.#insert(commits.map((c) => c.input));
         planned.forEach(({ append }, i) => {
           const commit = commits[i]!;
-          const lastPosition = positions.get(i + 1)!;
           heads.set(append.streamId, { version: commit.lastVersion, hash: commit.input.lastHash });
-          append.resolve(commitResult(append.streamId, commit.stored, commit.input.firstVersion, lastPosition));
+          append.resolve(commitResult(append.streamId, commit.stored, commit.input.firstVersion, positions.get(i + 1)!));
         });
         this.#options.onCommitted(Math.max(...positions.values()));
-        planned = [];
       } catch (error) {
-        if (!(error instanceof SkippedCommits)) {
-          for (const { append } of planned) heads.delete(append.streamId);
+        if (error instanceof SkippedCommits) {
+          // Which one clashed is not known: each is looked at again, and those whose
+          // expectation still holds go back to the queue.
+          doubtful.push(...planned.map(({ append }) => append));
+        } else {
           const reason = error instanceof Error ? error.message : String(error);
-          for (const { append } of planned) append.reject(new StoreUnavailable(`append to ${append.streamId} failed: ${reason}`, { cause: error }));
-          planned = [];
-          break;
+          for (const { append } of planned) {
+            heads.delete(append.streamId);
+            append.reject(new StoreUnavailable(`append to ${append.streamId} failed: ${reason}`, { cause: error }));
+          }
         }
-        planned = planned.filter(({ append }, i) => {
-          if (error.inserted.has(i + 1)) return true;
-          doubtful.push(append);
-          return false;
-        });
       }
     }
     if (doubtful.length > 0) await this.#settleDoubtful(doubtful);
   }
 
-  /** One transaction: the commits, their positions, and a NOTIFY, or nothing at all. */
+  /** One statement: the commits, their positions and a NOTIFY, or (SkippedCommits) nothing at all. */
   async #insert(inputs: CommitInput[]): Promise<Map<number, number>> {
     const { db, sql, channel } = this.#options;
     const total = inputs.reduce((sum, c) => sum + c.eventCount, 0);
-    return db.transaction(async (tx) => {
-      const rows = await sql.insertCommits(tx, inputs, total);
-      const inserted = new Map(rows.map((row) => [row.ord, row.lastPosition]));
-      // A skipped commit leaves its positions allocated: roll back so positions stay dense.
-      if (inserted.size < inputs.length) throw new SkippedCommits(inserted);
-      await sql.notify(tx, channel, Math.max(...inserted.values()));
-      return inserted;
-    });
+    try {
+      return await sql.insertCommits(db, inputs, total, channel);
+    } catch (error) {
+      if (error !== null && typeof error === 'object' && 'code' in error && error.code === ABORTED_APPEND) throw new SkippedCommits();
+      throw error;
+    }
   }
 
   /**

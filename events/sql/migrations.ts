@@ -28,13 +28,24 @@ export async function migrate(db: SqlExecutor, schema: string): Promise<string[]
   });
 }
 
-/** Splits a migration file on the semicolons that end its statements (no procedural bodies here). */
+/**
+ * Splits a migration file into statements: a semicolon at the end of a line ends one,
+ * except inside a $$-quoted function body.
+ */
 function splitStatements(sql: string): string[] {
-  return sql
-    .split('\n')
-    .filter((line) => !line.trimStart().startsWith('--'))
-    .join('\n')
-    .split(';')
-    .map((statement) => statement.trim())
-    .filter((statement) => statement.length > 0);
+  const statements: string[] = [];
+  let current: string[] = [];
+  let inBody = false;
+  for (const line of sql.split('\n')) {
+    if (!inBody && line.trimStart().startsWith('--')) continue;
+    current.push(line);
+    if ((line.match(/\$\$/g) ?? []).length % 2 === 1) inBody = !inBody;
+    if (!inBody && line.trimEnd().endsWith(';')) {
+      statements.push(current.join('\n').trim().replace(/;$/, ''));
+      current = [];
+    }
+  }
+  const rest = current.join('\n').trim();
+  if (rest) statements.push(rest);
+  return statements.filter((statement) => statement.length > 0);
 }

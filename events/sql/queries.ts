@@ -54,13 +54,14 @@ export function sqlFor(schema: string) {
     },
 
     /**
-     * Inserts a group of commits and hands them positions in one statement. The counter
-     * row lock is taken before any commit row is written, and held until COMMIT.
-     * Commits that hit a unique index (a stale expected version, a re-append) are skipped;
-     * the caller sees which by the returned ordinals.
+     * Appends a group of commits in one statement, which is its own transaction: takes the
+     * positions (the counter's row lock is taken before any commit row is written, and held
+     * until the statement commits), inserts the commits, and NOTIFYs subscribers. If any
+     * commit hits a unique index (a stale expected version, a re-append) the statement
+     * aborts with SQLSTATE PA001 and writes nothing, so positions stay dense.
      */
-    async insertCommits(db: SqlQueryable, inputs: CommitInput[], totalEvents: number): Promise<Array<{ ord: number; lastPosition: number }>> {
-      const rows = await db.query<{ ord: string | number; last_position: string | number }>(
+    async insertCommits(db: SqlQueryable, inputs: CommitInput[], totalEvents: number, channel: string): Promise<Map<number, number>> {
+      const rows = await db.query<{ ord: string | number | null; last_position: string | number | null }>(
         `WITH alloc AS (
            UPDATE ${counter} SET last = last + $1::bigint RETURNING last - $1::bigint AS base
          ), input AS (
@@ -76,16 +77,20 @@ export function sqlFor(schema: string) {
              FROM input CROSS JOIN alloc
            ON CONFLICT DO NOTHING
            RETURNING last_position, first_event_id
+         ), outcome AS (
+           SELECT count(*) AS written, max(last_position) AS head FROM inserted
+         ), verdict AS (
+           -- One row whatever was written, so the check runs even when nothing was.
+           SELECT CASE WHEN written < $9 THEN ${schema}.abort_append($9 - written) END AS aborted,
+                  pg_notify($10, head::text) AS notified
+             FROM outcome
          )
          SELECT input.ord, inserted.last_position
-           FROM inserted JOIN input USING (first_event_id)`,
-        groupParameters(inputs, totalEvents),
+           FROM verdict
+           LEFT JOIN (inserted JOIN input USING (first_event_id)) ON true`,
+        [...groupParameters(inputs, totalEvents), inputs.length, channel],
       );
-      return rows.map((row) => ({ ord: Number(row.ord), lastPosition: Number(row.last_position) }));
-    },
-
-    async notify(db: SqlQueryable, channel: string, lastPosition: number): Promise<void> {
-      await db.query('SELECT pg_notify($1, $2)', [channel, String(lastPosition)]);
+      return new Map(rows.filter((row) => row.ord !== null).map((row) => [Number(row.ord), Number(row.last_position)]));
     },
 
     /** The commits holding these first event ids (for idempotent re-appends). */
