@@ -22,24 +22,33 @@ export function targetFor(state: BattleView, caster: OracleView, abilityId: stri
   return standing.filter((o) => o.side !== caster.side).sort((a, b) => a.hp - b.hp)[0];
 }
 
+export type Cast = { oracleId: string; abilityId: string; targetId: string };
+
+/**
+ * The cast a bot makes on its `turn`-th action: its standing oracles take turns, each
+ * cycling through the abilities ready at the synced tick; undefined while it cannot act.
+ */
+export function nextCast(state: BattleView | undefined, playerId: string, turn: number): Cast | undefined {
+  if (!state?.oracles || state.status !== 'active' || state.roomStatus !== 'running' || state.tick < state.startTick) return undefined;
+  const mine = [...state.oracles.values()].filter((o) => o.playerId === playerId && !o.fallen);
+  const caster = mine[turn % Math.max(1, mine.length)];
+  if (!caster) return undefined;
+  const ready = caster.abilities.filter((id) => (caster.cooldowns?.find((c) => c.abilityId === id)?.readyAtTick ?? 0) <= state.tick);
+  const abilityId = ready[turn % Math.max(1, ready.length)] ?? caster.abilities[0];
+  if (!abilityId) return undefined;
+  const target = targetFor(state, caster, abilityId);
+  return target && { oracleId: caster.oracleId, abilityId, targetId: target.oracleId };
+}
+
 /** Starts playing; returns a function that stops. */
 export function playBattle(room: Room<BattleView>, options: BotOptions): () => void {
-  let seq = 0;
   let turn = 0;
   const timer = setInterval(() => {
-    const state = room.state;
-    if (!state || state.status !== 'active' || state.roomStatus !== 'running' || state.tick < state.startTick) return;
-    const mine = [...state.oracles.values()].filter((o) => o.playerId === options.playerId && !o.fallen);
-    if (mine.length === 0) return;
-    const caster = mine[turn++ % mine.length]!;
-    const ready = caster.abilities.filter((id) => (caster.cooldowns?.find((c) => c.abilityId === id)?.readyAtTick ?? 0) <= state.tick);
-    const abilityId = ready[seq % Math.max(1, ready.length)] ?? caster.abilities[0];
-    if (!abilityId) return;
-    const target = targetFor(state, caster, abilityId);
-    if (!target) return;
-    const ref = `${options.playerId}:${++seq}`;
+    const cast = nextCast(room.state, options.playerId, turn);
+    if (!cast) return;
+    const ref = `${options.playerId}:${++turn}`;
     options.onSend?.(ref);
-    room.send('CastAbility', { oracleId: caster.oracleId, abilityId, targetId: target.oracleId, ref });
+    room.send('CastAbility', { ...cast, ref });
   }, options.everyMs);
   return () => clearInterval(timer);
 }

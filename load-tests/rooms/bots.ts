@@ -7,7 +7,7 @@ import { Client, type Room } from '@colyseus/sdk';
 import { performance } from 'node:perf_hooks';
 import type { BattleView } from '../../rooms/battle/state.ts';
 import type { Refused } from '../../rooms/shared/messages.ts';
-import { targetFor } from '../bots/battleBot.ts';
+import { nextCast } from '../bots/battleBot.ts';
 
 const url = process.env.URL!;
 const rooms = Number(process.env.ROOMS ?? 500);
@@ -78,17 +78,11 @@ async function openGroup(group: number, bots: Bot[]): Promise<void> {
 }
 
 function act(bot: Bot) {
-  const state = bot.room?.state;
-  if (!state?.oracles || state.status !== 'active' || state.roomStatus !== 'running' || state.tick < state.startTick) return;
-  const caster = [...state.oracles.values()].find((o) => o.playerId === bot.playerId && !o.fallen);
-  if (!caster) return;
-  const ready = caster.abilities.filter((id) => (caster.cooldowns?.find((c) => c.abilityId === id)?.readyAtTick ?? 0) <= state.tick);
-  const abilityId = ready[bot.seq % Math.max(1, ready.length)] ?? caster.abilities[0]!;
-  const target = targetFor(state, caster, abilityId);
-  if (!target) return;
+  const cast = nextCast(bot.room?.state, bot.playerId, bot.seq);
+  if (!cast) return;
   const ref = `${bot.playerId}:${++bot.seq}`;
   bot.sent.set(ref, performance.now());
-  bot.room!.send('CastAbility', { oracleId: caster.oracleId, abilityId, targetId: target.oracleId, ref });
+  bot.room!.send('CastAbility', { ...cast, ref });
 }
 
 const groups: Bot[][] = Array.from({ length: rooms }, (_, g) =>

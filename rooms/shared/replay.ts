@@ -52,7 +52,11 @@ export function replay<S, C extends KindCommand, E extends KindEvent, Setup>(
 /** The inputs each tick received, in arrival order, as the stream recorded them. */
 function inputsByTick<C>(events: readonly RecordedEvent[]): Map<number, TickInput<C>[]> {
   const byTick = new Map<number, TickInput<C>[]>();
-  const add = (tick: number, input: TickInput<C>) => byTick.set(tick, [...(byTick.get(tick) ?? []), input]);
+  const add = (tick: number, input: TickInput<C>) => {
+    const inputs = byTick.get(tick);
+    if (inputs) inputs.push(input);
+    else byTick.set(tick, [input]);
+  };
   for (const event of events) {
     if (event.type === CommandAccepted.type) {
       const data = event.data as ReturnType<typeof CommandAccepted.schema.parse>;
