@@ -31,17 +31,28 @@ function lcg(seed: number): () => number {
   };
 }
 
-/** Wraps an executor so some transactions sleep before their work and some while holding it, before COMMIT. */
+/**
+ * Wraps an executor so its appends commit late: each append statement runs inside an
+ * explicit transaction, and some sleep before it and some after it, before COMMIT (while
+ * holding what the statement locked), as a slow or preempted writer would.
+ */
+let lateCommits = 0;
+
 function withCommitDelays(db: SqlExecutor, random: () => number): SqlExecutor {
   return {
     ...db,
-    transaction: (work) =>
-      db.transaction(async (tx) => {
+    query: (text, params) => {
+      if (!text.includes('abort_append')) return db.query(text, params);
+      return db.transaction(async (tx) => {
         if (random() < 0.3) await tx.query('SELECT pg_sleep($1)', [random() * 0.02]);
-        const result = await work(tx);
-        if (random() < 0.2) await tx.query('SELECT pg_sleep($1)', [random() * 0.005]);
-        return result;
-      }),
+        const rows = await tx.query(text, params);
+        if (random() < 0.2) {
+          await tx.query('SELECT pg_sleep($1)', [random() * 0.005]);
+          lateCommits++;
+        }
+        return rows;
+      }) as never;
+    },
   };
 }
 
@@ -128,6 +139,7 @@ test(`${WRITERS} writers, ${EVENTS} events over ${STREAMS} streams, late commits
   early.close();
   lateSubscription!.close();
   assert.equal(appendedIds.size, EVENTS, `seed ${seed}`);
+  assert.ok(lateCommits > 10, `only ${lateCommits} appends committed late: the test did not exercise late commits`);
   assertExactlyOnceInOrder(fromStart, appendedIds);
   assertExactlyOnceInOrder(fromMidway, appendedIds);
   assert.deepEqual(fromMidway.map((e) => e.id), fromStart.map((e) => e.id));

@@ -1,7 +1,8 @@
-// Group commit: appends to many streams, waiting at the same time, are written in one
-// transaction. Each append keeps its own expected-version check (the unique index on
-// (stream_id, first_version)); an append that fails it is taken out and the rest of the
-// group is written again, so one stream's conflict never fails its neighbours.
+// Group commit: appends to many streams, waiting at the same time, are written by one
+// statement. Each append keeps its own expected-version check (the unique index on
+// (stream_id, first_version)); if one fails it, the statement writes nothing and every
+// append is looked at again: the conflicting one is refused, the others go out in the
+// next group, so one stream's conflict never fails its neighbours.
 import { canonicalJson } from '../canonical.ts';
 import type { AppendResult, ExpectedVersion, RecordedEvent } from '../envelope.ts';
 import { ExpectedVersionConflict, IdempotencyConflict, StoreUnavailable } from '../errors.ts';
@@ -50,12 +51,11 @@ export class GroupCommitter {
   #queue: PendingAppend[] = [];
   readonly #inFlightStreams = new Set<string>();
   #inFlightGroups = 0;
+  #idle: Array<() => void> = [];
 
   constructor(options: GroupCommitOptions) {
     this.#options = { maxGroupEvents: 20_000, maxConcurrency: options.db.maxConcurrency, ...options };
   }
-
-  #idle: Array<() => void> = [];
 
   submit(append: PendingAppend): void {
     this.#queue.push(append);
