@@ -22,9 +22,10 @@ CREATE TABLE __SCHEMA__.commits (
 CREATE UNIQUE INDEX commits_stream_version ON __SCHEMA__.commits (stream_id, first_version);
 CREATE UNIQUE INDEX commits_first_event_id ON __SCHEMA__.commits (first_event_id);
 
--- The global position counter. Writers take its row lock as the last step before
--- COMMIT, so positions are handed out in commit order: a reader that sees position p
--- sees every position below it, and never skips an event that commits late.
+-- The global position counter. The append statement takes its row lock before it writes
+-- any commit and holds it until it commits, so positions are handed out in commit order:
+-- a reader that sees position p sees every position below it, and never skips an event
+-- that commits late.
 CREATE TABLE __SCHEMA__.global_position (
   id   boolean PRIMARY KEY DEFAULT true CHECK (id),
   last bigint  NOT NULL
