@@ -335,6 +335,28 @@ export function eventStoreContract(adapter: string, makeHarness: () => Promise<C
         assert.deepEqual(seen, Array.from({ length: 14 }, (_, i) => `e${i}`));
       });
 
+      test('pages deliver the same events in batches of at most batchSize, then go live', async () => {
+        const start = await store.headPosition();
+        const stream = freshStream();
+        for (let i = 0; i < 5; i++) await store.append(stream, 'any', [summoned(`p${i}`)]);
+        const subscription = store.subscribeAll({ after: start, batchSize: 2 });
+        const sizes: number[] = [];
+        const seen: string[] = [];
+        const done = (async () => {
+          for await (const page of subscription.pages()) {
+            sizes.push(page.length);
+            seen.push(...page.map((e) => (e.data as { oracle: string }).oracle));
+            if (seen.length === 6) return;
+          }
+        })();
+        await store.append(stream, 'any', [summoned('p5')]);
+        await done;
+        subscription.close();
+        assert.deepEqual(seen, ['p0', 'p1', 'p2', 'p3', 'p4', 'p5']);
+        assert.ok(sizes.every((size) => size >= 1 && size <= 2), `page sizes ${sizes.join(',')}`);
+        assert.equal(subscription.position, start + 6);
+      });
+
       test('stops when its signal aborts', async () => {
         const controller = new AbortController();
         const subscription = store.subscribeAll({ after: await store.headPosition(), signal: controller.signal });

@@ -33,6 +33,11 @@ export type SubscribeAllOptions = {
 /** Catch-up then live, in global order. Iterate it; `position` is the last delivered. */
 export type Subscription = AsyncIterable<RecordedEvent> & {
   readonly position: number;
+  /**
+   * The same events a page at a time (each page non-empty, at most `batchSize`), for
+   * consumers that commit per batch. Use either this or the event iterator, not both.
+   */
+  pages(): AsyncIterable<readonly RecordedEvent[]>;
   close(): void;
 };
 

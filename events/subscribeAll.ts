@@ -31,10 +31,23 @@ export function subscribeAll(source: SubscriptionSource, options: SubscribeAllOp
     }
   }
 
+  async function* pages(): AsyncGenerator<readonly RecordedEvent[]> {
+    while (!signal.aborted) {
+      const page = await source.readAll({ fromPosition: position + 1, limit: batchSize, raw: options.raw });
+      if (signal.aborted) return;
+      if (page.length > 0) {
+        position = page.at(-1)!.position;
+        yield page;
+      }
+      if (page.length < batchSize) await source.notifier.wait(position, source.pollIntervalMs, signal);
+    }
+  }
+
   return {
     get position() {
       return position;
     },
+    pages,
     close() {
       closed.abort();
     },

@@ -17,7 +17,7 @@ export function noopStore(): EventStore & { appended(): number } {
     readStream: async () => [],
     readAll: async () => [],
     subscribeAll(): Subscription {
-      return { position: 0, close() {}, async *[Symbol.asyncIterator]() {} };
+      return { position: 0, close() {}, async *pages() {}, async *[Symbol.asyncIterator]() {} };
     },
     streamVersion: async (streamId) => versions.get(streamId) ?? -1,
     headPosition: async () => position,
