@@ -11,7 +11,8 @@ import type { EventStore } from '../events/store.ts';
 import type { Config } from './config.ts';
 import type { Logger } from './logger.ts';
 
-export type OpenedStore = { store: EventStore; kind: 'postgres' | 'pglite'; close(): Promise<void> };
+/** The store, and the database and schema it lives in (read models are kept beside it). */
+export type OpenedStore = { store: EventStore; kind: 'postgres' | 'pglite'; db: SqlExecutor; schema: string; close(): Promise<void> };
 
 export class StoreStartError extends Error {
   readonly code = 'store/unreachable';
@@ -45,6 +46,8 @@ export async function openConfiguredStore(config: Config, catalog: EventCatalog,
   return {
     store,
     kind,
+    db,
+    schema: config.PANTHEON_DB_SCHEMA,
     async close() {
       await store.close();
       await db.close();

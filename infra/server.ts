@@ -5,6 +5,8 @@ import { createEndpoint, createRouter, matchMaker, Server } from '@colyseus/core
 import { findOpenRooms } from '../rooms/shared/recovery.ts';
 import type { RoomServices } from '../rooms/shared/colyseusRoom.ts';
 import type { Config } from './config.ts';
+import { openApiDocument } from './http/openapi.ts';
+import { toEndpoint, type Route } from './http/route.ts';
 import type { OpenedStore } from './eventStore.ts';
 import type { Logger } from './logger.ts';
 import { roomDefinitions, roomKinds } from './rooms.ts';
@@ -18,8 +20,14 @@ export type GameServer = {
   stop(): Promise<void>;
 };
 
-/** `hooks` lets metrics and benchmarks observe the rooms' ticks. */
-export async function startGameServer(config: Config, opened: OpenedStore, logger: Logger, hooks: Pick<RoomServices, 'onTick'> = {}): Promise<GameServer> {
+export type GameServerOptions = Pick<RoomServices, 'onTick'> & {
+  /** The HTTP API served beside the rooms (read models, purchases…); /openapi.json describes them. */
+  routes?: readonly Route[];
+};
+
+/** `onTick` lets metrics and benchmarks observe the rooms' ticks. */
+export async function startGameServer(config: Config, opened: Pick<OpenedStore, 'store' | 'kind'>, logger: Logger, options: GameServerOptions = {}): Promise<GameServer> {
+  const { routes = [], ...hooks } = options;
   let ready = false;
   const transport = await createTransport(config.PANTHEON_TRANSPORT);
   const server = new Server({
@@ -33,7 +41,11 @@ export async function startGameServer(config: Config, opened: OpenedStore, logge
   const healthz = createEndpoint('/healthz', { method: 'GET' }, async () =>
     Response.json({ status: ready ? 'ok' : 'starting', store: opened.kind }, { status: ready ? 200 : 503 }),
   );
-  server.router = createRouter({ healthz });
+  const httpLog = logger.child({ component: 'http' });
+  const api = Object.fromEntries(routes.map((route) => [route.name, toEndpoint(route, (err, failed) => httpLog.error({ err, route: failed.name }, 'route failed'))]));
+  const document = openApiDocument(routes, { title: 'Pantheon API', version: '1', description: 'Read models of Pantheon of Oracles: wallets, ledger, codex, progression, leaderboards.' });
+  const openapi = createEndpoint('/openapi.json', { method: 'GET' }, async () => Response.json(document));
+  server.router = createRouter({ healthz, openapi, ...api }, { openapi: { disabled: true } });
 
   const services: RoomServices = { store: opened.store, log: logger.child({ component: 'room' }), resumeKey: randomBytes(24).toString('hex'), ...hooks };
   for (const [name, room] of Object.entries(roomDefinitions(services))) server.define(name, room);

@@ -25,7 +25,7 @@ export async function startTestGameServer(label: string, options: { connectionSt
   const store = await openSqlEventStore({ db, catalog: createCatalog(), schema: schema.name, pollIntervalMs: 100 });
   const config = loadConfig({ PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent' });
   const logger = pino({ level: config.LOG_LEVEL });
-  const game = await startGameServer(config, { store, kind: 'postgres', close: async () => {} }, logger);
+  const game = await startGameServer(config, { store, kind: 'postgres' }, logger);
   game.markReady();
   const url = `ws://127.0.0.1:${game.port}`;
   return {

@@ -27,7 +27,7 @@ if (kind === 'noop') {
 let ticks: number[] = [];
 let appended = 0;
 const config = loadConfig({ PORT: process.env.PORT ?? '0', HOST: '127.0.0.1', LOG_LEVEL: 'warn' });
-const game = await startGameServer(config, { store, kind: 'postgres', close }, pino({ level: 'warn' }), {
+const game = await startGameServer(config, { store, kind: 'postgres' }, pino({ level: 'warn' }), {
   onTick: (tick) => {
     ticks.push(tick.durationMs);
     appended += tick.appended;
