@@ -3,14 +3,18 @@
 import { loadConfig } from './config.ts';
 import { createCatalog } from './catalog.ts';
 import { openConfiguredStore, type OpenedStore } from './eventStore.ts';
+import { projectionRoutes } from './http/projectionRoutes.ts';
 import { createLogger } from './logger.ts';
+import { startProjector } from './projector.ts';
 import { startGameServer, type GameServer } from './server.ts';
+import type { ProjectionRunner } from '../projections/index.ts';
 
 async function main(): Promise<void> {
   const config = loadConfig();
   const logger = createLogger(config.LOG_LEVEL);
   let opened: OpenedStore | undefined;
   let game: GameServer | undefined;
+  let projector: ProjectionRunner | undefined;
 
   // Installed first, so a signal during start-up still shuts down in order.
   let stopping = false;
@@ -19,6 +23,7 @@ async function main(): Promise<void> {
     stopping = true;
     logger.info({ signal }, 'shutting down');
     await game?.stop();
+    await projector?.stop();
     await opened?.close();
     logger.info('stopped');
     process.exit(0);
@@ -27,7 +32,8 @@ async function main(): Promise<void> {
   process.on('SIGINT', () => void stop('SIGINT'));
 
   opened = await openConfiguredStore(config, createCatalog(), logger);
-  game = await startGameServer(config, opened, logger);
+  projector = await startProjector(opened, logger);
+  game = await startGameServer(config, opened, logger, { routes: [...projectionRoutes(projector)] });
   game.markReady();
   logger.info({ port: game.port }, 'ready');
 }

@@ -14,8 +14,9 @@ export type ServerProcess = {
   waitFor(match: string | ((line: LogLine) => boolean), timeoutMs?: number): Promise<LogLine>;
 };
 
-export function startServerProcess(env: Record<string, string>): ServerProcess {
-  const child = spawn(process.execPath, [main], { env: { PATH: process.env.PATH ?? '', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+/** `script`: another entry point than the server's (a projector, a relay) that logs JSON lines too. */
+export function startServerProcess(env: Record<string, string>, script: string = main): ServerProcess {
+  const child = spawn(process.execPath, [script], { env: { PATH: process.env.PATH ?? '', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   const lines: LogLine[] = [];
   const waiters: Array<() => void> = [];
   let buffered = '';
