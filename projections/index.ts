@@ -1,9 +1,10 @@
 // Every read model, for the runner, the CLI and the API. Each folder holds one model:
 // its projection (tables and apply) and the queries readers use.
 import type { Projection } from './runner/projection.ts';
+import { walletsProjection } from './wallets/index.ts';
 
 export function readModels(): Projection[] {
-  return [];
+  return [walletsProjection];
 }
 
 export { readModelTable } from './runner/tables.ts';

@@ -1,0 +1,156 @@
+// The payouts process manager: turns battle, raid and ritual outcomes into wallet commands.
+//
+//   BattleCreated with a wager  -> EscrowWager of the stake from every participant
+//   BattleEnded                 -> SettleWager per participant with the settlement's payout
+//                                  (RefundWager on a draw, or for everyone if any stake was
+//                                  never escrowed), then participation and victory rewards
+//   LootDropped (a raid won)    -> the raid victory reward for that player
+//   RitualCompleted, success    -> the ritual rewards for every participant
+//
+// Every command's idempotency key is derived from the source event's id, so a redelivered or
+// duplicated outcome event pays once: the projection runner delivers at least once, the
+// wallet answers each key once, and together that is exactly once. Amounts come from the
+// reward table (rewards.ts).
+import type { Logger } from 'pino';
+import type { RecordedEvent } from '../../events/envelope.ts';
+import type { EventStore } from '../../events/store.ts';
+import { defineReactor, type Reactor } from '../../projections/runner/projection.ts';
+import { BattleCreated, BattleEnded } from '../../rooms/battle/events.ts';
+import { LootDropped } from '../../rooms/raid/events.ts';
+import { RitualCompleted, RitualCreated, type RitualCompletedData } from '../../rooms/ritual/events.ts';
+import type { WalletCommand } from './commands.ts';
+import { PlayerId } from './model.ts';
+import { rewardTable as defaultRewards, type RewardGrants, type RewardTable } from './rewards.ts';
+import type { WalletService } from './service.ts';
+
+export type PayoutsOptions = {
+  readonly wallets: WalletService;
+  /** Reads the outcome's own stream (participants, forfeits). */
+  readonly store: EventStore;
+  readonly rewards?: RewardTable;
+  readonly logger?: Logger;
+};
+
+export const PAYOUTS_REACTOR = 'wallet_payouts';
+const REWARDS_ACCOUNT = 'system:rewards';
+
+export function createPayoutsReactor(options: PayoutsOptions): Reactor {
+  const payouts = new Payouts(options);
+  return defineReactor({
+    name: PAYOUTS_REACTOR,
+    eventTypes: new Set([BattleCreated.type, BattleEnded.type, LootDropped.type, RitualCompleted.type]),
+    async react(events) {
+      // In order: a battle's escrows must be decided before its settlement.
+      for (const event of events) await payouts.handle(event);
+    },
+  });
+}
+
+class Payouts {
+  readonly #wallets: WalletService;
+  readonly #store: EventStore;
+  readonly #rewards: RewardTable;
+  readonly #logger: Logger | undefined;
+
+  constructor(options: PayoutsOptions) {
+    this.#wallets = options.wallets;
+    this.#store = options.store;
+    this.#rewards = options.rewards ?? defaultRewards;
+    this.#logger = options.logger?.child({ component: PAYOUTS_REACTOR });
+  }
+
+  handle(event: RecordedEvent): Promise<void> {
+    switch (event.type) {
+      case BattleCreated.type:
+        return this.#battleCreated(event, BattleCreated.schema.parse(event.data));
+      case BattleEnded.type:
+        return this.#battleEnded(event, BattleEnded.schema.parse(event.data));
+      case LootDropped.type:
+        return this.#reward(event, LootDropped.schema.parse(event.data).playerId, 'raid.victory', this.#rewards.raid.victory);
+      case RitualCompleted.type:
+        return this.#ritualCompleted(event, RitualCompleted.schema.parse(event.data));
+      default:
+        return Promise.resolve();
+    }
+  }
+
+  async #battleCreated(event: RecordedEvent, data: BattleCreated['data']): Promise<void> {
+    const { wager } = data;
+    if (!wager) return;
+    await Promise.all(data.participants.map(({ playerId }) =>
+      this.#run(event, { type: 'EscrowWager', playerId, idempotencyKey: `${event.id}:escrow`, wagerId: event.streamId, ...wager })));
+  }
+
+  async #battleEnded(event: RecordedEvent, data: BattleEnded['data']): Promise<void> {
+    const battle = await this.#store.readStream(event.streamId);
+    const first = battle[0];
+    if (first?.type !== BattleCreated.type) throw new Error(`${event.streamId} does not begin with BattleCreated`);
+    const created = BattleCreated.schema.parse(first.data);
+    const forfeited = new Set(battle.flatMap((e) => (e.type === 'PlayerForfeited' ? [(e.data as { playerId: string }).playerId] : [])));
+
+    if (data.wager) await this.#closeWager(event, data, created.participants.map((p) => p.playerId));
+
+    const stayed = created.participants.filter((p) => !forfeited.has(p.playerId));
+    await Promise.all(stayed.map(async (p) => {
+      await this.#reward(event, p.playerId, 'battle.participation', this.#rewards.battle.participation);
+      if (p.side === data.winnerSide) await this.#reward(event, p.playerId, 'battle.victory', this.#rewards.battle.victory);
+    }));
+  }
+
+  /**
+   * Pays the settlement out of the stakes. If any participant's stake was never escrowed
+   * (their wallet refused it), the pot the settlement divides was never there: the wager is
+   * void and every stake that was escrowed goes back. The check reads the wallets, and
+   * gives the same answer on every redelivery: escrows are decided (and recorded) before.
+   */
+  async #closeWager(event: RecordedEvent, ended: BattleEnded['data'], players: readonly string[]): Promise<void> {
+    const wagerId = event.streamId;
+    const payouts = ended.wager?.payouts ?? [];
+    // A player id no wallet can have never staked (its escrow was refused as command/invalid).
+    const statuses = await Promise.all(players.map((playerId) => (PlayerId.safeParse(playerId).success ? this.#wallets.wagerStatus(playerId, wagerId) : null)));
+    const voided = statuses.some((status) => status === null);
+    if (voided) {
+      this.#logger?.warn({ wagerId, players, statuses, sourceEventId: event.id }, 'wager void: a stake was never escrowed; refunding the stakes that were');
+    }
+    // A draw's settlement gives every stake back: a refund says so in the ledger.
+    const draw = ended.winnerSide === null;
+    await Promise.all(players.map((playerId, i) => {
+      if (statuses[i] === null) return Promise.resolve();
+      const payout = payouts.find((p) => p.playerId === playerId)?.amount ?? 0;
+      const command: WalletCommand = voided || draw
+        ? { type: 'RefundWager', playerId, idempotencyKey: `${event.id}:refund`, wagerId }
+        : { type: 'SettleWager', playerId, idempotencyKey: `${event.id}:settle`, wagerId, payout };
+      return this.#run(event, command);
+    }));
+  }
+
+  async #ritualCompleted(event: RecordedEvent, data: RitualCompletedData): Promise<void> {
+    if (data.outcome !== 'success') return;
+    const [first] = await this.#store.readStream(event.streamId, { limit: 1 });
+    if (first?.type !== RitualCreated.type) throw new Error(`${event.streamId} does not begin with RitualCreated`);
+    const { participants } = RitualCreated.schema.parse(first.data);
+    await Promise.all(participants.map(async (playerId) => {
+      await this.#reward(event, playerId, 'ritual.success', this.#rewards.ritual.success);
+      if (data.omen === 'favourable') await this.#reward(event, playerId, 'ritual.favourable_omen', this.#rewards.ritual.favourableOmen);
+    }));
+  }
+
+  /** One Credit per currency, keyed by the source event, the reason and the currency. */
+  async #reward(event: RecordedEvent, playerId: string, reason: string, grants: RewardGrants): Promise<void> {
+    for (const { currency, amount } of grants) {
+      await this.#run(event, {
+        type: 'Credit', playerId, idempotencyKey: `${event.id}:${reason}:${currency}`, currency, amount, counterAccount: REWARDS_ACCOUNT, reason,
+      });
+    }
+  }
+
+  async #run(source: RecordedEvent, command: WalletCommand): Promise<void> {
+    const result = await this.#wallets.execute(command, { causationId: source.id, correlationId: source.streamId, actor: PAYOUTS_REACTOR });
+    if (result.ok) return;
+    // A refusal is the outcome (an unaffordable stake, a wager already closed): recorded, not retried.
+    const context = { playerId: command.playerId, command: command.type, code: result.code, sourceEventId: source.id, streamId: source.streamId };
+    const unexpected = result.code === 'wallet/idempotency_key_reused' || result.code === 'command/invalid';
+    if (unexpected) this.#logger?.error(context, result.message);
+    else this.#logger?.info(context, result.message);
+  }
+}

@@ -1,0 +1,109 @@
+// npm run bench:projections — the read side on PostgreSQL:
+//  (a) rebuild: BENCH_EVENTS (default 1,000,000) events of real matches played by the
+//      rules (mostly battles, some raids and rituals) plus the wallet movements their
+//      outcomes cause, then every read model rebuilt from position 0 in one pass;
+//  (b) live lag: the projector running live while rooms append as they play (BENCH_ROOMS
+//      rooms at 20 Hz replaying simulated matches tick by tick, for BENCH_SECONDS): per
+//      event, the time from its append being recorded to its read-model batch committing.
+import { performance } from 'node:perf_hooks';
+import { pino } from 'pino';
+import { openPgExecutor } from '../events/sql/pgExecutor.ts';
+import { openSqlEventStore } from '../events/sql/sqlEventStore.ts';
+import { createTestSchema, testDatabaseUrl } from '../events/sql/testing.ts';
+import { createCatalog } from '../infra/catalog.ts';
+import { processManagers } from '../infra/processors.ts';
+import { openProjectionRunner, readModels } from '../projections/index.ts';
+import { fillStore, matches } from './simulate/mix.ts';
+import { percentile, report, round } from './stats.ts';
+
+const EVENTS = Number(process.env.BENCH_EVENTS ?? 1_000_000);
+const ROOMS = Number(process.env.BENCH_ROOMS ?? 300);
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 20);
+const TICK_MS = 50;
+
+const logger = pino({ level: 'warn' });
+const schema = await createTestSchema('bench_projections');
+const db = await openPgExecutor({ connectionString: testDatabaseUrl, max: 6 });
+const store = await openSqlEventStore({ db, catalog: createCatalog(), schema: schema.name });
+const names = readModels().map((projection) => projection.name);
+
+try {
+  // (a) Fill, let the process managers turn outcomes into wallet movements, rebuild.
+  let t0 = performance.now();
+  let lastShown = 0;
+  const filled = await fillStore(store, {
+    seed: 'bench-projections', players: 5000, events: EVENTS, concurrency: 32,
+    onProgress: (written) => {
+      if (written - lastShown >= 100_000) console.log(`  … ${(lastShown = written).toLocaleString()} events written`);
+    },
+  });
+  console.log(`filled ${filled.events.toLocaleString()} events of ${filled.rooms.toLocaleString()} matches in ${round((performance.now() - t0) / 1000, 1)} s`);
+
+  const managers = await openProjectionRunner({ db, store, schema: schema.name, processors: processManagers(store), logger, batchSize: 2000 });
+  await managers.start();
+  await managers.waitFor(await store.headPosition());
+  await managers.stop();
+  const head = await store.headPosition();
+  console.log(`process managers done: the log holds ${head.toLocaleString()} events`);
+
+  const rebuilder = await openProjectionRunner({ db, store, schema: schema.name, processors: readModels(), logger });
+  t0 = performance.now();
+  const rebuilt = await rebuilder.rebuild(names);
+  const rebuildSeconds = (performance.now() - t0) / 1000;
+  const rebuildRate = rebuilt.events / rebuildSeconds;
+  console.log(`(a) rebuilt ${names.join(', ')} over ${rebuilt.events.toLocaleString()} events in ${round(rebuildSeconds, 1)} s: ${Math.round(rebuildRate).toLocaleString()} events/s`);
+
+  // (b) Live: read models and process managers running while rooms play.
+  const lags: number[] = [];
+  let measuring = false;
+  const live = await openProjectionRunner({
+    db, store, schema: schema.name, processors: [...readModels(), ...processManagers(store)], logger,
+    onBatch: ({ events, appliedAt }) => {
+      if (!measuring) return;
+      for (const event of events) lags.push(appliedAt - Date.parse(event.metadata.recordedAt));
+    },
+  });
+  await live.start();
+  await live.waitFor(await store.headPosition());
+  measuring = true;
+  const source = matches({ seed: 'bench-projections-live', players: 2000, prefix: 'live' });
+  const deadline = performance.now() + SECONDS * 1000;
+  let appended = 0;
+  await Promise.all(
+    Array.from({ length: ROOMS }, async (_, lane) => {
+      let next = performance.now() + (TICK_MS * lane) / ROOMS;
+      while (performance.now() < deadline) {
+        const room = source.next().value!;
+        let version = -1;
+        for (const batch of room.batches) {
+          if (performance.now() >= deadline) break;
+          const wait = next - performance.now();
+          if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
+          next += TICK_MS;
+          version = (await store.append(room.streamId, version === -1 ? 'no_stream' : version, batch)).nextExpectedVersion;
+          appended += batch.length;
+        }
+      }
+    }),
+  );
+  await live.waitFor(await store.headPosition());
+  measuring = false;
+  await live.stop();
+  lags.sort((a, b) => a - b);
+  const liveRate = appended / SECONDS;
+  console.log(`(b) ${ROOMS} rooms appending ${Math.round(liveRate).toLocaleString()} events/s for ${SECONDS} s: lag p50 ${percentile(lags, 50)} ms, p99 ${percentile(lags, 99)} ms over ${lags.length.toLocaleString()} event deliveries`);
+
+  report({
+    bench: 'projections',
+    rebuild_events_per_s: Math.round(rebuildRate),
+    live_lag_p50_ms: round(percentile(lags, 50)),
+    live_lag_p99_ms: round(percentile(lags, 99)),
+    events: rebuilt.events,
+    read_models: names.length,
+    live_events_per_s: Math.round(liveRate),
+  });
+} finally {
+  await store.close();
+  await db.close();
+  await schema.drop();
+}
