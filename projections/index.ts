@@ -1,10 +1,13 @@
 // Every read model, for the runner, the CLI and the API. Each folder holds one model:
 // its projection (tables and apply) and the queries readers use.
+import { codexProjection } from './codex/index.ts';
+import { leaderboardsProjection } from './leaderboards/index.ts';
+import { progressionProjection } from './progression/index.ts';
 import type { Projection } from './runner/projection.ts';
 import { walletsProjection } from './wallets/index.ts';
 
 export function readModels(): Projection[] {
-  return [walletsProjection];
+  return [walletsProjection, progressionProjection, codexProjection, leaderboardsProjection];
 }
 
 export { readModelTable } from './runner/tables.ts';

@@ -3,6 +3,11 @@ export {
   Ability, AbilityId, AbilityTarget, BossAbility, BossTarget, Effect, StatusKind, isHelpful, isStatusEffect, statusKinds,
 } from './abilities.ts';
 export type { StatusEffect } from './abilities.ts';
+export {
+  Codex, CodexCategory, CodexEntry, CodexEntryId, CodexError, CodexUnlockRule, CodexVersion, OracleDeed, codexByVersion, codexVersions,
+  currentCodexVersion, loadCodex, oracleDeeds, parseCodex,
+} from './codex.ts';
+export type { CodexInput } from './codex.ts';
 export { BossPhase, DropEntry, DropTable, Enrage, RaidBoss, phaseAt, rollDrops } from './bosses.ts';
 export type { Drop } from './bosses.ts';
 export { BattleTuning, Content, ContentVersion, OracleRules, abilityById, raidBossById } from './content.ts';
