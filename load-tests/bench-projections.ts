@@ -5,6 +5,7 @@
 //  (b) live lag: the projector running live while rooms append as they play (BENCH_ROOMS
 //      rooms at 20 Hz replaying simulated matches tick by tick, for BENCH_SECONDS): per
 //      event, the time from its append being recorded to its read-model batch committing.
+import { fork } from 'node:child_process';
 import { performance } from 'node:perf_hooks';
 import { pino } from 'pino';
 import { openPgExecutor } from '../events/sql/pgExecutor.ts';
@@ -13,13 +14,12 @@ import { createTestSchema, testDatabaseUrl } from '../events/sql/testing.ts';
 import { createCatalog } from '../infra/catalog.ts';
 import { processManagers } from '../infra/processors.ts';
 import { openProjectionRunner, readModels } from '../projections/index.ts';
-import { fillStore, matches } from './simulate/mix.ts';
+import { fillStore } from './simulate/mix.ts';
 import { percentile, report, round } from './stats.ts';
 
 const EVENTS = Number(process.env.BENCH_EVENTS ?? 1_000_000);
-const ROOMS = Number(process.env.BENCH_ROOMS ?? 300);
+const ROOMS = Number(process.env.BENCH_ROOMS ?? 120);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 20);
-const TICK_MS = 50;
 
 const logger = pino({ level: 'warn' });
 const schema = await createTestSchema('bench_projections');
@@ -65,27 +65,19 @@ try {
   });
   await live.start();
   await live.waitFor(await store.headPosition());
+  // The rooms append from a process of their own, as game servers would.
+  const load = fork(new URL('./projections/roomLoad.ts', import.meta.url).pathname, {
+    env: { ...process.env, DATABASE_URL: testDatabaseUrl, BENCH_SCHEMA: schema.name, BENCH_ROOMS: String(ROOMS), BENCH_SECONDS: String(SECONDS) },
+  });
+  const message = (key: string) => new Promise<number>((resolve, reject) => {
+    load.on('message', (m: Record<string, number>) => key in m && resolve(m[key]!));
+    load.once('exit', (code) => reject(new Error(`room load exited with ${code}`)));
+  });
+  await message('ready');
   measuring = true;
-  const source = matches({ seed: 'bench-projections-live', players: 2000, prefix: 'live' });
-  const deadline = performance.now() + SECONDS * 1000;
-  let appended = 0;
-  await Promise.all(
-    Array.from({ length: ROOMS }, async (_, lane) => {
-      let next = performance.now() + (TICK_MS * lane) / ROOMS;
-      while (performance.now() < deadline) {
-        const room = source.next().value!;
-        let version = -1;
-        for (const batch of room.batches) {
-          if (performance.now() >= deadline) break;
-          const wait = next - performance.now();
-          if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
-          next += TICK_MS;
-          version = (await store.append(room.streamId, version === -1 ? 'no_stream' : version, batch)).nextExpectedVersion;
-          appended += batch.length;
-        }
-      }
-    }),
-  );
+  const finished = message('appended');
+  load.send({ go: true });
+  const appended = await finished;
   await live.waitFor(await store.headPosition());
   measuring = false;
   await live.stop();

@@ -17,6 +17,7 @@ import type { PreparedEvent } from './groupCommit.ts';
 import { migrate } from './migrations.ts';
 import { sqlFor } from './queries.ts';
 import type { CommitRow } from './queries.ts';
+import { RecentEvents } from './recentEvents.ts';
 import { rawEvents } from './rows.ts';
 
 export type SqlEventStoreOptions = {
@@ -49,6 +50,7 @@ class SqlEventStore implements EventStore {
   readonly #sql: ReturnType<typeof sqlFor>;
   readonly #now: () => Date;
   readonly #notifier = new AppendNotifier();
+  readonly #recent = new RecentEvents();
   readonly #channel: string;
   readonly #pollIntervalMs: number;
   readonly #writer: GroupCommitter;
@@ -130,6 +132,11 @@ class SqlEventStore implements EventStore {
   async readAll(options: ReadAllOptions = {}): Promise<RecordedEvent[]> {
     const from = Math.max(1, options.fromPosition ?? 1);
     const limit = options.limit ?? 1000;
+    if (options.raw) return this.#readAllRaw(from, limit);
+    return this.#recent.read(from, limit, async (start, count) => (await this.#readAllRaw(start, count)).map((event) => this.#decode(event)));
+  }
+
+  async #readAllRaw(from: number, limit: number): Promise<RecordedEvent[]> {
     const out: RecordedEvent[] = [];
     let cursor = from;
     while (out.length < limit) {
@@ -144,8 +151,9 @@ class SqlEventStore implements EventStore {
       cursor = out.at(-1)!.position + 1;
       if (rows.length < COMMITS_PER_READ) break;
     }
-    return options.raw ? out : out.map((event) => this.#decode(event));
+    return out;
   }
+
 
   subscribeAll(options: SubscribeAllOptions = {}): Subscription {
     return subscribeAll(

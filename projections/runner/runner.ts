@@ -14,7 +14,7 @@
 import type { Logger } from 'pino';
 import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
 import type { RecordedEvent } from '../../events/envelope.ts';
-import type { SqlExecutor } from '../../events/sql/executor.ts';
+import type { SqlExecutor, SqlQueryable } from '../../events/sql/executor.ts';
 import type { EventStore } from '../../events/store.ts';
 import {
   advanceReactor, claimRebuild, ensureCheckpointTable, insertCheckpoint, readCheckpoint, readCheckpoints, rebuildHeartbeat, recordFailure,
@@ -84,7 +84,11 @@ class HandlerFailed extends Error {}
 type Loop = {
   processor: Processor;
   state: ProcessorState;
+  /** Last position applied (or passed over, when nothing in it concerned this processor). */
   position: number;
+  /** The position this runner last wrote to the checkpoint row. */
+  persisted: number;
+  persistedAt: number;
   generation: number;
   version: number;
   error: string | null;
@@ -93,6 +97,9 @@ type Loop = {
 };
 
 type RebuildTarget = { projection: Projection; generation: number };
+
+/** How long a processor may leave its checkpoint behind while passing over events it does not handle. */
+const CHECKPOINT_EVERY_MS = 1000;
 
 /** A rebuild that made no progress for this long is presumed dead and may be taken over. */
 const REBUILD_STALE_MS = 60_000;
@@ -115,7 +122,7 @@ export class ProjectionRunner {
     for (const processor of options.processors) {
       if (this.#loops.has(processor.name)) throw new Error(`processor ${processor.name} is registered twice`);
       const version = processor.kind === 'projection' ? processor.version : 0;
-      this.#loops.set(processor.name, { processor, state: 'idle', position: 0, generation: 1, version, error: null, lastLagMs: 0, task: null });
+      this.#loops.set(processor.name, { processor, state: 'idle', position: 0, persisted: 0, persistedAt: 0, generation: 1, version, error: null, lastLagMs: 0, task: null });
     }
   }
 
@@ -249,6 +256,7 @@ export class ProjectionRunner {
       const page = await store.readAll({ fromPosition: position + 1, limit: batchSize });
       if (page.length > 0) {
         await db.transaction(async (tx) => {
+          await relaxDurability(tx);
           for (const { projection, generation } of targets) {
             const relevant = relevantTo(projection, page);
             if (relevant.length > 0) await projection.apply(tx, relevant, tablesOf(schema, projection, generation));
@@ -314,11 +322,22 @@ export class ProjectionRunner {
     while (!signal.aborted) {
       const subscription = store.subscribeAll({ after: loop.position, batchSize: this.#options.batchSize ?? 500, signal });
       try {
-        for await (const page of subscription.pages()) {
-          await this.#applyLive(loop, page);
+        const pages = subscription.pages()[Symbol.asyncIterator]();
+        let next = pages.next();
+        for (;;) {
+          // Gone quiet with a checkpoint left behind (the last pages held nothing for it): write it.
+          const result = loop.position > loop.persisted ? await orIdle(next, CHECKPOINT_EVERY_MS) : await next;
+          if (result === IDLE) {
+            await this.#commit(loop, [], loop.position);
+            loop.persisted = loop.position;
+            loop.persistedAt = this.#now();
+            continue;
+          }
+          if (result.done) return;
+          await this.#applyLive(loop, result.value);
           attempt = 0;
+          next = pages.next();
         }
-        return;
       } catch (error) {
         subscription.close();
         if (signal.aborted) return;
@@ -336,33 +355,15 @@ export class ProjectionRunner {
   }
 
   async #applyLive(loop: Loop, page: readonly RecordedEvent[]): Promise<void> {
-    const { db, schema } = this.#options;
     const processor = loop.processor;
     const last = page.at(-1)!.position;
     const relevant = relevantTo(processor, page);
-    if (processor.kind === 'projection') {
-      await db.transaction(async (tx) => {
-        const checkpoint = (await readCheckpoint(tx, schema, processor.name, { lock: true }))!;
-        if (checkpoint.generation !== loop.generation || checkpoint.position !== loop.position) throw new CheckpointMoved(checkpoint);
-        if (relevant.length > 0) {
-          try {
-            await processor.apply(tx, relevant, tablesOf(schema, processor, loop.generation));
-          } catch (error) {
-            throw new HandlerFailed(describe(error), { cause: error });
-          }
-        }
-        await writeCheckpoint(tx, schema, { name: processor.name, version: loop.version, generation: loop.generation, position: last, error: null });
-      });
-    } else {
-      if (relevant.length > 0) {
-        try {
-          await processor.react(relevant);
-        } catch (error) {
-          if (this.#isTransient(loop, error)) throw error;
-          throw new HandlerFailed(describe(error), { cause: error });
-        }
-      }
-      await advanceReactor(db, schema, processor.name, last);
+    // A page with nothing for this processor only moves its checkpoint, which can wait a
+    // little: on a restart those events are read again and passed over again.
+    if (relevant.length > 0 || this.#now() - loop.persistedAt >= CHECKPOINT_EVERY_MS) {
+      await this.#commit(loop, relevant, last);
+      loop.persisted = last;
+      loop.persistedAt = this.#now();
     }
     loop.position = last;
     const appliedAt = this.#now();
@@ -375,6 +376,37 @@ export class ProjectionRunner {
     }
     this.#options.onBatch?.({ name: processor.name, events: page, appliedAt });
     this.#wake();
+  }
+
+  /** Applies (or reacts to) a page's relevant events and moves the checkpoint past `last`. */
+  async #commit(loop: Loop, relevant: readonly RecordedEvent[], last: number): Promise<void> {
+    const { db, schema } = this.#options;
+    const processor = loop.processor;
+    if (processor.kind === 'projection') {
+      await db.transaction(async (tx) => {
+        await relaxDurability(tx);
+        const checkpoint = (await readCheckpoint(tx, schema, processor.name, { lock: true }))!;
+        if (checkpoint.generation !== loop.generation || checkpoint.position !== loop.persisted) throw new CheckpointMoved(checkpoint);
+        if (relevant.length > 0) {
+          try {
+            await processor.apply(tx, relevant, tablesOf(schema, processor, loop.generation));
+          } catch (error) {
+            throw new HandlerFailed(describe(error), { cause: error });
+          }
+        }
+        await writeCheckpoint(tx, schema, { name: processor.name, version: loop.version, generation: loop.generation, position: last, error: null });
+      });
+      return;
+    }
+    if (relevant.length > 0) {
+      try {
+        await processor.react(relevant);
+      } catch (error) {
+        if (this.#isTransient(loop, error)) throw error;
+        throw new HandlerFailed(describe(error), { cause: error });
+      }
+    }
+    await advanceReactor(db, schema, processor.name, last);
   }
 
   #isTransient(loop: Loop, error: unknown): boolean {
@@ -408,6 +440,7 @@ export class ProjectionRunner {
 
   #adopt(loop: Loop, checkpoint: Checkpoint): void {
     loop.position = checkpoint.position;
+    loop.persisted = checkpoint.position;
     loop.generation = checkpoint.generation;
     loop.version = checkpoint.version;
     this.#wake();
@@ -435,6 +468,15 @@ export function openProjectionRunner(options: RunnerOptions): Promise<Projection
   return ProjectionRunner.open(options);
 }
 
+/**
+ * A read-model batch need not wait for its WAL flush: its rows and its checkpoint commit
+ * together, so a crash can only lose both (the batch is then applied again), never one
+ * without the other. This keeps live batches from queueing behind the log's own fsyncs.
+ */
+async function relaxDurability(tx: SqlQueryable): Promise<void> {
+  await tx.query('SET LOCAL synchronous_commit = off');
+}
+
 function relevantTo(processor: Processor, page: readonly RecordedEvent[]): readonly RecordedEvent[] {
   const types = processor.eventTypes;
   return types ? page.filter((event) => types.has(event.type)) : page;
@@ -452,6 +494,17 @@ export function isConnectionError(error: unknown): boolean {
   // SQLSTATE class 08 (connection exception), 57P01-03 (admin shutdown, crash, cannot connect now).
   if (/^08|^57P0[123]$/.test(code)) return true;
   return /Connection terminated|connection timeout|Client has encountered a connection error/i.test(error.message);
+}
+
+const IDLE = Symbol('idle');
+
+/** `pending`, or IDLE if it has not settled within `ms`. */
+function orIdle<T>(pending: Promise<T>, ms: number): Promise<T | typeof IDLE> {
+  let timer: NodeJS.Timeout | undefined;
+  const idle = new Promise<typeof IDLE>((resolve) => {
+    timer = setTimeout(() => resolve(IDLE), ms);
+  });
+  return Promise.race([pending, idle]).finally(() => clearTimeout(timer));
 }
 
 function sleep(ms: number, signal: AbortSignal): Promise<void> {
