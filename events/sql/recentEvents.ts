@@ -38,7 +38,9 @@ export class RecentEvents {
     if (pending) return pending;
     const loading = load(from, limit)
       .then((events) => {
-        this.#remember(events);
+        // A short page reached the head, where live readers gather; a full one is a reader
+        // catching up (a rebuild), whose pages nobody else will ask for.
+        if (events.length < limit) this.#remember(events);
         return events;
       })
       .finally(() => this.#inFlight.delete(key));

@@ -252,8 +252,16 @@ export class ProjectionRunner {
     let position = 0;
     let events = 0;
     let sinceHeartbeat = 0;
+    const read = (from: number) => {
+      const page = store.readAll({ fromPosition: from, limit: batchSize });
+      page.catch(() => {}); // awaited below, or dropped when the replay ends first
+      return page;
+    };
+    let reading = read(1);
     for (;;) {
-      const page = await store.readAll({ fromPosition: position + 1, limit: batchSize });
+      const page = await reading;
+      // The next page is read while this one is applied.
+      reading = read((page.at(-1)?.position ?? position) + 1);
       if (page.length > 0) {
         await db.transaction(async (tx) => {
           await relaxDurability(tx);
