@@ -23,7 +23,7 @@ const SECONDS = Number(process.env.BENCH_SECONDS ?? 20);
 
 const logger = pino({ level: 'warn' });
 const schema = await createTestSchema('bench_projections');
-const db = await openPgExecutor({ connectionString: testDatabaseUrl, max: 6 });
+const db = await openPgExecutor({ connectionString: testDatabaseUrl, max: 12 });
 const store = await openSqlEventStore({ db, catalog: createCatalog(), schema: schema.name });
 const names = readModels().map((projection) => projection.name);
 

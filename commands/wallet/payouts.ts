@@ -40,8 +40,12 @@ export function createPayoutsReactor(options: PayoutsOptions): Reactor {
     name: PAYOUTS_REACTOR,
     eventTypes: new Set([BattleCreated.type, BattleEnded.type, LootDropped.type, RitualCompleted.type]),
     async react(events) {
-      // In order: a battle's escrows must be decided before its settlement.
-      for (const event of events) await payouts.handle(event);
+      // Each match in order (its escrows are decided before its settlement); matches side
+      // by side, so one slow settlement does not hold up the payouts of every other room.
+      const byStream = Map.groupBy(events, (event) => event.streamId);
+      await Promise.all([...byStream.values()].map(async (stream) => {
+        for (const event of stream) await payouts.handle(event);
+      }));
     },
   });
 }
