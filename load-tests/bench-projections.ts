@@ -55,12 +55,18 @@ try {
 
   // (b) Live: read models and process managers running while rooms play.
   const lags: number[] = [];
+  const lagsOf = new Map<string, number[]>();
   let measuring = false;
   const live = await openProjectionRunner({
     db, store, schema: schema.name, processors: [...readModels(), ...processManagers(store)], logger,
-    onBatch: ({ events, appliedAt }) => {
+    onBatch: ({ name, events, appliedAt }) => {
       if (!measuring) return;
-      for (const event of events) lags.push(appliedAt - Date.parse(event.metadata.recordedAt));
+      const mine = lagsOf.get(name) ?? lagsOf.set(name, []).get(name)!;
+      for (const event of events) {
+        const lag = appliedAt - Date.parse(event.metadata.recordedAt);
+        lags.push(lag);
+        mine.push(lag);
+      }
     },
   });
   await live.start();
@@ -82,6 +88,10 @@ try {
   measuring = false;
   await live.stop();
   lags.sort((a, b) => a - b);
+  for (const [name, own] of lagsOf) {
+    own.sort((a, b) => a - b);
+    console.log(`    ${name.padEnd(16)} lag p50 ${percentile(own, 50)} ms, p99 ${percentile(own, 99)} ms`);
+  }
   const liveRate = appended / SECONDS;
   console.log(`(b) ${ROOMS} rooms appending ${Math.round(liveRate).toLocaleString()} events/s for ${SECONDS} s: lag p50 ${percentile(lags, 50)} ms, p99 ${percentile(lags, 99)} ms over ${lags.length.toLocaleString()} event deliveries`);
 

@@ -6,8 +6,12 @@ export type SqlQueryable = {
 };
 
 export type SqlExecutor = SqlQueryable & {
-  /** Runs `work` in one transaction on one connection; rolls back if it throws. */
-  transaction<T>(work: (tx: SqlQueryable) => Promise<T>): Promise<T>;
+  /**
+   * Runs `work` in one transaction on one connection; rolls back if it throws. With
+   * `durable: false` the commit does not wait for its WAL flush (for data that can be
+   * rebuilt: a crash loses the whole transaction or nothing).
+   */
+  transaction<T>(work: (tx: SqlQueryable) => Promise<T>, options?: { durable?: boolean }): Promise<T>;
   /**
    * Calls `onNotify` for each NOTIFY on `channel`, and with '' whenever the listening
    * connection is (re)established; resolves to a function that stops listening.

@@ -26,13 +26,14 @@ export async function openPgExecutor(options: PgExecutorOptions): Promise<SqlExe
   return {
     ...asQueryable(pool),
     maxConcurrency: 2,
-    async transaction(work) {
+    async transaction(work, transactionOptions) {
       const client = await pool.connect();
       // A connection that dies mid-transaction emits 'error' besides failing the query.
       const onError = (error: Error) => options.onError?.(error);
       client.on('error', onError);
       try {
-        await client.query('BEGIN');
+        // One round trip either way.
+        await client.query(transactionOptions?.durable === false ? 'BEGIN; SET LOCAL synchronous_commit = off' : 'BEGIN');
         const result = await work(asQueryable(client));
         await client.query('COMMIT');
         return result;
