@@ -7,7 +7,7 @@ import { openPgExecutor } from '../../events/sql/pgExecutor.ts';
 import { openSqlEventStore } from '../../events/sql/sqlEventStore.ts';
 import { createCatalog } from '../../infra/catalog.ts';
 import { matches } from '../simulate/mix.ts';
-import type { SimulatedRoom } from '../simulate/room.ts';
+import { batchesOf } from '../simulate/room.ts';
 
 const ROOMS = Number(process.env.BENCH_ROOMS);
 const SECONDS = Number(process.env.BENCH_SECONDS);
@@ -22,8 +22,8 @@ const ticks = (SECONDS * 1000) / TICK_MS;
 const lanes = Array.from({ length: ROOMS }, () => {
   const appends: Append[] = [];
   while (appends.length < ticks) {
-    const room: SimulatedRoom<unknown> = source.next().value!;
-    room.batches.forEach((batch, index) => appends.push({ streamId: room.streamId, first: index === 0, batch }));
+    const room = source.next().value;
+    batchesOf(room).forEach((batch, index) => appends.push({ streamId: room.streamId, first: index === 0, batch }));
   }
   return appends.slice(0, ticks);
 });

@@ -1,15 +1,14 @@
 // A realistic mix of matches for benchmarks and read-model tests: a population of players
 // with their oracles, mostly 1v1 battles (some 2v2 and 3v3, some with wagers), raids and
 // rituals, all played by the real rules. Deterministic for a given seed.
+import type { EventStore } from '../../events/store.ts';
 import { battleKind, type BattleRoomSetup } from '../../rooms/battle/room.ts';
 import { signIds, type Chart } from '../../rooms/content/index.ts';
 import { raidKind, type RaidRoomSetup } from '../../rooms/raid/room.ts';
-import { ritualKind, type RitualRoomSetup } from '../../rooms/ritual/room.ts';
 import { ritualContent } from '../../rooms/ritual/content.ts';
-import type { EventStore } from '../../events/store.ts';
+import { ritualKind, type RitualRoomSetup } from '../../rooms/ritual/room.ts';
 import { nextInt, seedPrng, type PrngState } from '../../rooms/shared/prng.ts';
-import { battleBot, raidBot, ritualBot } from './bots.ts';
-import { simulateRoom, type SimulatedRoom } from './room.ts';
+import { battlePlayers, raidPlayers, recordRoom, ritualPlayers, simulateRoom, type SimulatedRoom } from './room.ts';
 
 export type MixOptions = { seed: string; players: number; prefix?: string };
 
@@ -34,7 +33,7 @@ function chart(dice: Dice): Chart {
 }
 
 /** Endless matches: about 80 % battles, 5 % raids, 15 % rituals. */
-export function* matches(options: MixOptions): Generator<SimulatedRoom<unknown>> {
+export function* matches(options: MixOptions): Generator<SimulatedRoom<unknown>, never> {
   const dice = new Dice(options.seed);
   const prefix = options.prefix ?? 'sim';
   const players = Array.from({ length: options.players }, (_, i) => `${prefix}-player-${i}`);
@@ -52,35 +51,33 @@ export function* matches(options: MixOptions): Generator<SimulatedRoom<unknown>>
     const roll = dice.int(100);
     if (roll < 80) {
       const size = dice.pick([1, 1, 1, 1, 2, 3]);
-      const ids = distinct(2);
       const setup: BattleRoomSetup = {
-        participants: ids.map((playerId, i) => ({ playerId, side: i === 0 ? 'a' : 'b', oracles: oracles(playerId, size, match) })),
+        participants: distinct(2).map((playerId, i) => ({ playerId, side: i === 0 ? 'a' : 'b', oracles: oracles(playerId, size, match) })),
         wager: dice.int(4) === 0 ? { currency: 'coins', amount: 10 * (1 + dice.int(10)) } : null,
         countdownTicks: 20,
       };
-      yield simulateRoom(battleKind, setup, { roomId, seed, bot: battleBot(6 + dice.int(8)) });
+      yield simulateRoom(battleKind, { roomId, setup, seed }, battlePlayers({ everyTicks: 6 + dice.int(8), spamEvery: 12 }));
     } else if (roll < 85) {
-      const ids = distinct(2 + dice.int(3));
       const setup: RaidRoomSetup = {
-        participants: ids.map((playerId) => ({ playerId, oracles: oracles(playerId, 3, match) })),
+        participants: distinct(2 + dice.int(3)).map((playerId) => ({ playerId, oracles: oracles(playerId, 3, match) })),
         bossId: dice.pick(['leviathan', 'behemoth']),
         // Two to four minutes at 20 Hz: a raid attempt, most of which time out against these bosses.
         tickLimit: 2400 + 1200 * dice.int(3),
         countdownTicks: 20,
       };
-      yield simulateRoom(raidKind, setup, { roomId, seed, bot: raidBot(10) });
+      yield simulateRoom(raidKind, { roomId, setup, seed }, raidPlayers({ everyTicks: 10 }));
     } else {
       const ritual = dice.pick(ritualContent.rituals);
       const count = ritual.minParticipants + dice.int(ritual.maxParticipants - ritual.minParticipants + 1);
       const setup: RitualRoomSetup = { ritualId: ritual.id, participants: distinct(count), countdownTicks: 5 };
-      yield simulateRoom(ritualKind, setup, { roomId, seed, bot: ritualBot(dice.int(3)) });
+      yield simulateRoom(ritualKind, { roomId, setup, seed }, ritualPlayers({ slipEvery: dice.int(3) }));
     }
   }
 }
 
 /**
  * Appends matches to `store` until it holds at least `events` more, `concurrency` rooms
- * at a time, each room's batches in order (as live rooms would). Returns how many it wrote.
+ * at a time, each room's ticks in order (as live rooms would). Returns how many it wrote.
  */
 export async function fillStore(store: EventStore, options: MixOptions & { events: number; concurrency?: number; onProgress?: (written: number) => void }): Promise<{ events: number; rooms: number }> {
   const source = matches(options);
@@ -88,14 +85,10 @@ export async function fillStore(store: EventStore, options: MixOptions & { event
   let rooms = 0;
   const worker = async () => {
     while (written < options.events) {
-      const room = source.next().value!;
+      const room = source.next().value;
       rooms++;
-      let version = -1;
-      for (const batch of room.batches) {
-        written += batch.length;
-        const result = await store.append(room.streamId, version === -1 ? 'no_stream' : version, batch);
-        version = result.nextExpectedVersion;
-      }
+      written += room.events.length;
+      await recordRoom(store, room);
       options.onProgress?.(written);
     }
   };

@@ -21,6 +21,22 @@ export function replay<S, C extends KindCommand, E extends KindEvent, Setup>(
   kind: RoomKind<S, C, E, Setup>,
   stored: readonly RecordedEvent[],
 ): ReplayResult<S> {
+  const steps = replaySteps(kind, stored, 0);
+  for (;;) {
+    const step = steps.next();
+    if (step.done) return step.value;
+  }
+}
+
+/**
+ * The same replay, pausing (yielding) after every `yieldEveryTicks` ticks, so a caller that
+ * shares its thread with live rooms (the audit worker) can let them run in between.
+ */
+export function* replaySteps<S, C extends KindCommand, E extends KindEvent, Setup>(
+  kind: RoomKind<S, C, E, Setup>,
+  stored: readonly RecordedEvent[],
+  yieldEveryTicks: number,
+): Generator<void, ReplayResult<S>, void> {
   const tickOf = (event: RecordedEvent) => event.metadata.tick ?? 0;
   let state = kind.decider.initialState();
   let index = 0;
@@ -45,6 +61,7 @@ export function replay<S, C extends KindCommand, E extends KindEvent, Setup>(
       return { ok: false, state, divergence: { tick, version: extra.version, expected: { type: extra.type, data: extra.data }, actual: null } };
     }
     state = result.state;
+    if (yieldEveryTicks > 0 && tick % yieldEveryTicks === 0) yield;
   }
   return { ok: true, state, ticks: lastTick };
 }

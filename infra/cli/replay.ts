@@ -1,0 +1,112 @@
+// `pantheon replay <stream>`: a stream's timeline (every command accepted or refused and
+// every event, by version and tick) and, for a room, its state folded up to that point with
+// the rules version it was recorded with.
+import type { Command } from 'commander';
+import { z } from 'zod';
+import type { RecordedEvent } from '../../events/envelope.ts';
+import { StreamId } from '../../events/envelope.ts';
+import { roomRules } from '../../rooms/audit/rulesRegistry.ts';
+import { roomEventTypes } from '../../rooms/shared/roomEvents.ts';
+import { RulesVersionError } from '../../rooms/shared/rulesVersions.ts';
+import { CliError, parseArgs, print, withStore } from './context.ts';
+
+const Count = z.coerce.number({ error: 'must be a whole number' }).int('must be a whole number').min(0, 'must be 0 or more');
+
+const ReplayArgs = z
+  .strictObject({
+    stream: StreamId,
+    untilVersion: Count.optional(),
+    untilTick: Count.optional(),
+    json: z.boolean().default(false),
+    state: z.boolean().default(true),
+  })
+  .refine((args) => args.untilVersion === undefined || args.untilTick === undefined, {
+    message: 'give --until-version or --until-tick, not both',
+    path: ['untilTick'],
+  });
+
+export type TimelineEntry = { version: number; position: number; tick: number | null; type: string; data: unknown; recordedAt: string };
+
+export function registerReplay(program: Command): void {
+  program
+    .command('replay')
+    .description('show a stream\'s timeline of commands and events, and the state folded at that point')
+    .argument('<stream>', 'stream id, e.g. battle-7f3a')
+    .option('--until-version <n>', 'stop after this stream version')
+    .option('--until-tick <t>', 'stop after this tick')
+    .option('--no-state', 'leave the folded state out')
+    .option('--json', 'one JSON object: {stream, kind, rulesVersion, until, events, state}')
+    .action(async (stream: string, options: Record<string, unknown>) => {
+      const args = parseArgs(ReplayArgs, { stream, ...options });
+      await withStore(async ({ store }) => {
+        const events = await store.readStream(args.stream);
+        if (events.length === 0) throw new CliError('cli/unknown_stream', `there is no stream ${args.stream}`);
+        const last = events.at(-1)!;
+        const lastTick = last.metadata.tick ?? null;
+        if (args.untilVersion !== undefined && args.untilVersion > last.version) {
+          throw new CliError('cli/bad_range', `--until-version ${args.untilVersion} is past the end of ${args.stream}, which has versions 0..${last.version}`);
+        }
+        if (args.untilTick !== undefined && (lastTick === null || args.untilTick > lastTick)) {
+          throw new CliError('cli/bad_range', lastTick === null
+            ? `${args.stream} records no ticks; use --until-version`
+            : `--until-tick ${args.untilTick} is past the end of ${args.stream}, whose last tick is ${lastTick}`);
+        }
+        const shown = events.filter((e) =>
+          (args.untilVersion === undefined || e.version <= args.untilVersion) && (args.untilTick === undefined || (e.metadata.tick ?? 0) <= args.untilTick));
+        const folded = args.state ? foldRoom(shown) : { kind: null, rulesVersion: null, state: undefined, note: null };
+        const at = shown.at(-1) ?? events[0]!;
+        const until = { version: at.version, tick: at.metadata.tick ?? null };
+        if (args.json) {
+          print(JSON.stringify({ stream: args.stream, kind: folded.kind, rulesVersion: folded.rulesVersion, until, events: shown.map(entry), ...(args.state ? { state: folded.state ?? null } : {}) }));
+          return;
+        }
+        const rules = folded.kind ? `, ${folded.kind} rules ${folded.rulesVersion}` : '';
+        print(`${args.stream}${rules}: versions 0..${last.version}${lastTick === null ? '' : `, ticks 0..${lastTick}`}; showing up to version ${until.version}${until.tick === null ? '' : ` (tick ${until.tick})`}`);
+        print(`${'version'.padStart(7)} ${'tick'.padStart(6)}  event`);
+        for (const event of shown) print(`${String(event.version).padStart(7)} ${String(event.metadata.tick ?? '').padStart(6)}  ${describeEvent(event)}`);
+        if (!args.state) return;
+        if (folded.note) print(folded.note);
+        else print(`state at version ${until.version}${until.tick === null ? '' : `, tick ${until.tick}`}:\n${JSON.stringify(folded.state, null, 2)}`);
+      });
+    });
+}
+
+function entry(event: RecordedEvent): TimelineEntry {
+  return { version: event.version, position: event.position, tick: event.metadata.tick ?? null, type: event.type, data: event.data, recordedAt: event.metadata.recordedAt };
+}
+
+/** Folds a room stream's domain events with the rules it was recorded with. */
+function foldRoom(events: readonly RecordedEvent[]): { kind: string | null; rulesVersion: string | null; state: unknown; note: string | null } {
+  const first = events[0];
+  if (!first) return { kind: null, rulesVersion: null, state: null, note: 'no events to fold' };
+  if (!roomRules.kindCreatedBy(first.type)) return { kind: null, rulesVersion: null, state: null, note: `(no state: ${first.streamId} is not a room stream)` };
+  try {
+    const { kind, kindName, rulesVersion } = roomRules.resolve(first);
+    let state = kind.decider.initialState();
+    for (const event of events) if (!roomEventTypes.has(event.type)) state = kind.decider.evolve(state, { type: event.type, data: event.data });
+    return { kind: kindName, rulesVersion, state, note: null };
+  } catch (error) {
+    if (error instanceof RulesVersionError) throw new CliError(error.code, error.message);
+    throw error;
+  }
+}
+
+/** One line per event: commands as `player → Command {payload}`, refusals with their code. */
+export function describeEvent(event: RecordedEvent): string {
+  const type = event.type.padEnd(18);
+  if (event.type === 'CommandAccepted') {
+    const { playerId, command } = event.data as { playerId: string; command: { type: string; playerId?: string } };
+    const { type: commandType, playerId: _self, ...payload } = command;
+    return `${type}${playerId} → ${commandType} ${compact(payload)}`;
+  }
+  if (event.type === 'CommandRejected') {
+    const { playerId, commandType, code, message } = event.data as { playerId: string; commandType: string; code: string; message: string };
+    return `${type}${playerId} ✗ ${commandType}: ${code} (${message})`;
+  }
+  return `${type}${compact(event.data)}`;
+}
+
+function compact(value: unknown): string {
+  const text = JSON.stringify(value) ?? '';
+  return text.length > 140 ? `${text.slice(0, 139)}…` : text;
+}
