@@ -2,6 +2,7 @@
 // PostgreSQL store and with a no-op store, so the cost of durability shows as ratios.
 // Server and bots each run in their own process; CPU comes from /proc.
 import { fork, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { once } from 'node:events';
 import { createTestSchema, testDatabaseUrl } from '../events/sql/testing.ts';
 import { cpuSeconds, cpuSecondsOf, rssKb } from './proc.ts';
@@ -34,14 +35,17 @@ function ask<T>(child: ChildProcess, cmd: string, key: string): Promise<T> {
   return reply;
 }
 
+// The server signs session tokens with this key, and the bots mint theirs with it.
+const jwtSecret = randomBytes(32).toString('base64url');
+
 async function run(store: 'postgres' | 'noop'): Promise<Run> {
   const schema = await createTestSchema(`bench_rooms_${store}`);
   const here = new URL('.', import.meta.url).pathname;
-  const server = fork(`${here}rooms/server.ts`, [], { execArgv: process.env.BENCH_PROFILE_DIR ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE_DIR}/${store}`] : [], env: { ...process.env, STORE: store, DATABASE_URL: testDatabaseUrl, BENCH_SCHEMA: schema.name, PORT: '0' } });
+  const server = fork(`${here}rooms/server.ts`, [], { execArgv: process.env.BENCH_PROFILE_DIR ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE_DIR}/${store}`] : [], env: { ...process.env, STORE: store, DATABASE_URL: testDatabaseUrl, BENCH_SCHEMA: schema.name, PORT: '0', PANTHEON_JWT_SECRET: jwtSecret } });
   try {
     const { port } = await messageWith<{ port: number }>(server, 'port');
     const bots = fork(`${here}rooms/bots.ts`, [], {
-      env: { ...process.env, URL: `ws://127.0.0.1:${port}`, ROOMS: String(ROOMS), PER_ROOM: String(PER_ROOM), RATE_MS: String(RATE_MS) },
+      env: { ...process.env, URL: `ws://127.0.0.1:${port}`, ROOMS: String(ROOMS), PER_ROOM: String(PER_ROOM), RATE_MS: String(RATE_MS), PANTHEON_JWT_SECRET: jwtSecret },
     });
     try {
       const { joined } = await messageWith<{ joined: number }>(bots, 'joined');

@@ -1,6 +1,7 @@
 // npm run demo — against a running server (`npm start`), bots play a full battle, a raid
 // and a ritual at the same time, through the same @colyseus/sdk any client uses, and
-// the outcomes are printed as they come.
+// the outcomes are printed as they come. Each bot signs in first (as a guest, by a device
+// id of its own) and joins with its session token, as the player the server made for it.
 import { Client, type Room } from '@colyseus/sdk';
 import { z } from 'zod';
 import type { BattleView } from '../rooms/battle/state.ts';
@@ -21,6 +22,23 @@ if (!env.success) {
   process.exit(2);
 }
 const url = env.data.DEMO_URL ?? `ws://127.0.0.1:${env.data.PORT}`;
+const httpUrl = url.replace(/^ws/, 'http');
+
+type Bot = { name: string; playerId: string; client: Client };
+
+/** Signs a bot in as a guest (the same player every run: the device id is fixed) and hands back its client. */
+async function signIn(name: string): Promise<Bot> {
+  const response = await fetch(`${httpUrl}/auth/guest`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ deviceId: `pantheon-demo-bot-${name}`, displayName: name }),
+  });
+  const body = (await response.json()) as { playerId?: string; accessToken?: string; error?: { code: string; message: string } };
+  if (!response.ok || !body.playerId || !body.accessToken) throw new Error(`sign-in of ${name} failed: ${body.error?.code ?? response.status} ${body.error?.message ?? ''}`);
+  const client = new Client(url);
+  client.auth.token = body.accessToken;
+  return { name, playerId: body.playerId, client };
+}
 
 function ended<V extends { status: string }>(room: Room<V>, what: string, limitMs: number): Promise<V> {
   return new Promise((resolve, reject) => {
@@ -42,10 +60,11 @@ function quiet<R extends Room>(room: R): R {
 }
 
 async function battle(): Promise<string> {
-  const ana = quiet(await new Client(url).create<BattleView>('battle', { ...duelSetup('ana', 'bo', { tickLimit: 1200, countdownTicks: 20 }), playerId: 'ana' }));
-  const bo = quiet(await new Client(url).joinById<BattleView>(ana.roomId, { playerId: 'bo' }));
+  const [a, b] = await Promise.all([signIn('ana'), signIn('bo')]);
+  const ana = quiet(await a.client.create<BattleView>('battle', duelSetup(a.playerId, b.playerId, { tickLimit: 1200, countdownTicks: 20 })));
+  const bo = quiet(await b.client.joinById<BattleView>(ana.roomId));
   console.log(`battle ${ana.roomId}: ana (Pyra) v bo (Thalassa)`);
-  const stops = [playBattle(ana, { playerId: 'ana', everyMs: 250 }), playBattle(bo, { playerId: 'bo', everyMs: 250 })];
+  const stops = [playBattle(ana, { playerId: a.playerId, everyMs: 250 }), playBattle(bo, { playerId: b.playerId, everyMs: 250 })];
   const final = await ended(ana, 'the battle', 120_000);
   stops.forEach((stop) => stop());
   const hp = [...final.oracles.values()].map((o) => `${o.name} ${o.hp}/${o.maxHp}${o.fallen ? ' (fell)' : ''}`).join(', ');
@@ -54,30 +73,33 @@ async function battle(): Promise<string> {
 }
 
 async function raid(): Promise<string> {
-  const party = ['cyd', 'dara', 'eli'];
+  const bots = await Promise.all(['cyd', 'dara', 'eli'].map(signIn));
+  const party = bots.map((bot) => bot.playerId);
   const charts = [{ sun: 'aries', moon: 'leo', rising: 'sagittarius' }, { sun: 'taurus', moon: 'virgo', rising: 'capricorn' }, { sun: 'cancer', moon: 'pisces', rising: 'scorpio' }];
   const setup = {
     bossId: 'leviathan',
     tickLimit: 900,
     countdownTicks: 20,
-    participants: party.map((playerId, i) => ({ playerId, oracles: [{ oracleId: `${playerId}-o1`, name: `${playerId}'s oracle`, chart: charts[i] }] })),
+    participants: bots.map((bot, i) => ({ playerId: bot.playerId, oracles: [{ oracleId: `${bot.playerId}-o1`, name: `${bot.name}'s oracle`, chart: charts[i] }] })),
   };
-  const rooms = [quiet(await new Client(url).create<RaidView>('raid', { setup, playerId: party[0] }))];
-  for (const playerId of party.slice(1)) rooms.push(quiet(await new Client(url).joinById<RaidView>(rooms[0]!.roomId, { playerId })));
-  console.log(`raid ${rooms[0]!.roomId}: ${party.join(', ')} against the Leviathan (45 s limit)`);
+  const rooms = [quiet(await bots[0]!.client.create<RaidView>('raid', { setup }))];
+  for (const bot of bots.slice(1)) rooms.push(quiet(await bot.client.joinById<RaidView>(rooms[0]!.roomId)));
+  console.log(`raid ${rooms[0]!.roomId}: ${bots.map((bot) => bot.name).join(', ')} against the Leviathan (45 s limit)`);
   const stops = rooms.map((room, i) => playRaid(room, { playerId: party[i]!, everyMs: 300 }));
   const final = await ended(rooms[0]!, 'the raid', 120_000);
   stops.forEach((stop) => stop());
-  const loot = [...final.loot.values()].map((l) => `${l.playerId}: ${[...l.items].join(' ')}`).join('; ');
+  const nameOf = (playerId: string) => bots.find((bot) => bot.playerId === playerId)?.name ?? playerId;
+  const loot = [...final.loot.values()].map((l) => `${nameOf(l.playerId)}: ${[...l.items].join(' ')}`).join('; ');
   await Promise.all(rooms.map((room) => room.leave()));
   return `raid: ${final.outcome} at tick ${final.tick}; boss ${final.boss.hp}/${final.boss.maxHp} HP in phase ${final.boss.phaseId}${loot ? `; loot ${loot}` : ''}`;
 }
 
 async function ritual(): Promise<string> {
-  const seats = ['fen', 'gus'];
-  const first = quiet(await new Client(url).create<RitualView>('ritual', { setup: { ritualId: 'anointing-of-the-dawn', participants: seats }, playerId: seats[0] }));
-  const second = quiet(await new Client(url).joinById<RitualView>(first.roomId, { playerId: seats[1] }));
-  console.log(`ritual ${first.roomId}: ${seats.join(' and ')} perform the Anointing of the Dawn`);
+  const bots = await Promise.all(['fen', 'gus'].map(signIn));
+  const seats = bots.map((bot) => bot.playerId);
+  const first = quiet(await bots[0]!.client.create<RitualView>('ritual', { setup: { ritualId: 'anointing-of-the-dawn', participants: seats } }));
+  const second = quiet(await bots[1]!.client.joinById<RitualView>(first.roomId));
+  console.log(`ritual ${first.roomId}: ${bots.map((bot) => bot.name).join(' and ')} perform the Anointing of the Dawn`);
   const stops = [performRitual(first, { playerId: seats[0]! }), performRitual(second, { playerId: seats[1]! })];
   const final = await ended(first, 'the ritual', 120_000);
   stops.forEach((stop) => stop());

@@ -1,6 +1,7 @@
 // The client half of `npm run check:uws` (infra/dev/uws-check.sh): against a server
 // already running on UWS_CHECK_PORT, two @colyseus/sdk clients open a battle, the first
-// casts an ability tagged with a ref, and the seat's synced `lastRef` must show it.
+// casts an ability tagged with a ref, and the seat's synced `lastRef` must show it. Both
+// sign in as guests first (POST /auth/guest) and join with their session tokens.
 // Also GET /healthz must answer 200. Exits 0 when every step passed, 1 otherwise.
 import { Client, type Room } from '@colyseus/sdk';
 import { duelSetup } from '../../rooms/battle/fixtures.e2e.ts';
@@ -44,8 +45,6 @@ function until(room: Room<any, BattleView>, predicate: (state: BattleView) => bo
 
 async function main(): Promise<void> {
   const url = `ws://${host}:${port}`;
-  const p1 = 'uws-a';
-  const p2 = 'uws-b';
   const refusals: Refused[] = [];
 
   const health = await fetch(`http://${host}:${port}/healthz`);
@@ -53,9 +52,21 @@ async function main(): Promise<void> {
   if (health.status !== 200) throw new Error(`GET /healthz answered ${health.status}: ${body}`);
   step(`GET /healthz -> ${health.status} ${body}`);
 
-  const r1 = await new Client(url).create<BattleView>('battle', { ...duelSetup(p1, p2), playerId: p1 });
+  const signIn = async (deviceId: string) => {
+    const response = await fetch(`http://${host}:${port}/auth/guest`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ deviceId }) });
+    const session = (await response.json()) as { playerId?: string; accessToken?: string; error?: { code: string } };
+    if (response.status !== 200 || !session.playerId || !session.accessToken) throw new Error(`POST /auth/guest answered ${response.status}: ${session.error?.code ?? ''}`);
+    const client = new Client(url);
+    client.auth.token = session.accessToken;
+    return { playerId: session.playerId, client };
+  };
+  const [a, b] = [await signIn(`uws-check-a-${String(process.pid).padStart(8, "0")}`), await signIn(`uws-check-b-${String(process.pid).padStart(8, "0")}`)];
+  const [p1, p2] = [a.playerId, b.playerId];
+  step(`signed in as guests ${p1} and ${p2}`);
+
+  const r1 = await a.client.create<BattleView>('battle', duelSetup(p1, p2));
   step(`created battle room ${r1.roomId} as ${p1}`);
-  const r2 = await new Client(url).joinById<BattleView>(r1.roomId, { playerId: p2 });
+  const r2 = await b.client.joinById<BattleView>(r1.roomId);
   step(`joined room ${r2.roomId} as ${p2}`);
   for (const room of [r1, r2]) {
     room.onMessage('refused', (message: Refused) => refusals.push(message));

@@ -1,6 +1,7 @@
-// The OpenAPI 3.1 document of the HTTP API, generated from the routes' zod schemas.
+// The OpenAPI 3.1 document of the HTTP API, generated from the routes' zod schemas,
+// including who may call each route (the bearerAuth scheme and the refusals it brings).
 import { z } from 'zod';
-import { ErrorBody, type Route } from './route.ts';
+import { describeAccess, ErrorBody, MAX_BODY_BYTES, type Route } from './route.ts';
 
 type JsonSchema = Record<string, unknown>;
 
@@ -9,7 +10,7 @@ function jsonSchema(schema: z.ZodType, io: 'input' | 'output'): JsonSchema {
   return rest;
 }
 
-function parameters(schema: z.ZodType | undefined, where: 'path' | 'query'): JsonSchema[] {
+function parameters(schema: z.ZodType | undefined, where: 'path' | 'query' | 'header'): JsonSchema[] {
   if (!schema) return [];
   const object = jsonSchema(schema, 'input') as { properties?: Record<string, JsonSchema>; required?: string[] };
   return Object.entries(object.properties ?? {}).map(([name, property]) => ({
@@ -29,14 +30,24 @@ export function openApiDocument(routes: readonly Route[], info: { title: string;
       200: { description: 'OK', content: { 'application/json': { schema: jsonSchema(route.response, 'output') } } },
       400: { description: 'Invalid input (code http/invalid_*)', content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } } },
     };
-    for (const [status, description] of Object.entries(route.refusals ?? {})) {
-      responses[status] = { description, content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } } };
+    const access = route.access ?? 'admin';
+    const error = (description: string) => ({ description, content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } } });
+    if (access !== 'public') {
+      responses[401] = error('No valid session token (auth/missing_token, auth/invalid_token, auth/expired_token)');
+      if (access !== 'authenticated') responses[403] = error(`The token's player may not call this (auth/forbidden): it needs ${describeAccess(access)}`);
     }
+    if (route.body) {
+      responses[413] = error(`Body over ${route.maxBodyBytes ?? MAX_BODY_BYTES} bytes (http/body_too_large)`);
+      responses[415] = error('Body is not application/json (http/unsupported_media_type)');
+    }
+    for (const [status, description] of Object.entries(route.refusals ?? {})) responses[status] = error(description);
     (paths[path] ??= {})[route.method.toLowerCase()] = {
       operationId: route.name,
       summary: route.summary,
       tags: [...route.tags],
-      parameters: [...parameters(route.params, 'path'), ...parameters(route.query, 'query')],
+      security: access === 'public' ? [] : [{ bearerAuth: [] }],
+      'x-pantheon-access': typeof access === 'string' ? access : { roles: [...access.roles] },
+      parameters: [...parameters(route.params, 'path'), ...parameters(route.query, 'query'), ...parameters(route.headers, 'header')],
       ...(route.body ? { requestBody: { required: true, content: { 'application/json': { schema: jsonSchema(route.body, 'input') } } } } : {}),
       responses,
     };
@@ -45,6 +56,11 @@ export function openApiDocument(routes: readonly Route[], info: { title: string;
     openapi: '3.1.0',
     info,
     paths,
-    components: { schemas: { Error: jsonSchema(ErrorBody, 'output') } },
+    components: {
+      schemas: { Error: jsonSchema(ErrorBody, 'output') },
+      securitySchemes: {
+        bearerAuth: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT', description: 'The accessToken a sign-in (POST /auth/…) or a refresh returns; it lives 15 minutes.' },
+      },
+    },
   };
 }

@@ -1,6 +1,7 @@
 // Test support: the server as a real child process, read through its JSON log lines.
 import { spawn } from 'node:child_process';
 import { createServer } from 'node:net';
+import { testJwtSecret } from './signedIn.ts';
 
 const main = new URL('../main.ts', import.meta.url).pathname;
 
@@ -16,7 +17,8 @@ export type ServerProcess = {
 
 /** `script`: another entry point than the server's (a projector, a relay) that logs JSON lines too. */
 export function startServerProcess(env: Record<string, string>, script: string = main): ServerProcess {
-  const child = spawn(process.execPath, [script], { env: { PATH: process.env.PATH ?? '', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  // Tokens a test mints with testJwtSecret (signedIn.ts) are good on every server it starts.
+  const child = spawn(process.execPath, [script], { env: { PATH: process.env.PATH ?? '', PANTHEON_JWT_SECRET: testJwtSecret, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   const lines: LogLine[] = [];
   const waiters: Array<() => void> = [];
   let buffered = '';

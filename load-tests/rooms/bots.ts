@@ -3,16 +3,19 @@
 // RATE_MS. Each bot times its commands from send until their effect is in its state
 // (its seat's lastRef) or their refusal arrives. A finished battle is followed at once
 // by a rematch, so the load holds. Driven by its parent over IPC: reset, report.
-import { Client, type Room } from '@colyseus/sdk';
+import type { Client, Room } from '@colyseus/sdk';
 import { performance } from 'node:perf_hooks';
 import type { BattleView } from '../../rooms/battle/state.ts';
 import type { Refused } from '../../rooms/shared/messages.ts';
+import { SignedInClient, tokenMinter } from '../../infra/testing/signedIn.ts';
 import { nextCast } from '../bots/battleBot.ts';
 
 const url = process.env.URL!;
 const rooms = Number(process.env.ROOMS ?? 500);
 const perRoom = Number(process.env.PER_ROOM ?? 4);
 const rateMs = Number(process.env.RATE_MS ?? 500);
+// Each bot joins with a session token for its own player, signed with the server's key.
+const tokenFor = tokenMinter(process.env.PANTHEON_JWT_SECRET);
 
 let latencies: number[] = [];
 let refused = 0;
@@ -86,7 +89,7 @@ function act(bot: Bot) {
 }
 
 const groups: Bot[][] = Array.from({ length: rooms }, (_, g) =>
-  Array.from({ length: perRoom }, (_, i) => ({ playerId: `g${g}p${i}`, client: new Client(url), sent: new Map(), seq: 0, seen: '' })),
+  Array.from({ length: perRoom }, (_, i) => ({ playerId: `g${g}p${i}`, client: new SignedInClient(url, tokenFor), sent: new Map(), seq: 0, seen: '' })),
 );
 for (let g = 0; g < rooms; g += 20) await Promise.all(groups.slice(g, g + 20).map((bots, i) => openGroup(g + i, bots)));
 const bots = groups.flat();

@@ -26,7 +26,14 @@ if (kind === 'noop') {
 
 let ticks: number[] = [];
 let appended = 0;
-const config = loadConfig({ PORT: process.env.PORT ?? '0', HOST: '127.0.0.1', LOG_LEVEL: 'warn' });
+// Every bot joins from 127.0.0.1: the per-address join limit would be the benchmark.
+const config = loadConfig({
+  PORT: process.env.PORT ?? '0',
+  HOST: '127.0.0.1',
+  LOG_LEVEL: 'warn',
+  PANTHEON_JWT_SECRET: process.env.PANTHEON_JWT_SECRET ?? '',
+  PANTHEON_RATE_LIMITS: 'join.ip=1000000/60,join.player=1000/60',
+});
 const game = await startGameServer(config, { store, kind: 'postgres' }, pino({ level: 'warn' }), {
   onTick: (tick) => {
     ticks.push(tick.durationMs);

@@ -5,7 +5,7 @@
 // the same commands at the same ticks would have written.
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { Client, type Room } from '@colyseus/sdk';
+import type { Room } from '@colyseus/sdk';
 import { verifyStream } from '../../events/hashChain.ts';
 import { openPgExecutor } from '../../events/sql/pgExecutor.ts';
 import { openSqlEventStore } from '../../events/sql/sqlEventStore.ts';
@@ -14,6 +14,7 @@ import type { EventStore } from '../../events/store.ts';
 import type { SqlExecutor } from '../../events/sql/executor.ts';
 import { createCatalog } from '../../infra/catalog.ts';
 import { freePort, startServerProcess, type ServerProcess } from '../../infra/testing/process.ts';
+import { SignedInClient } from '../../infra/testing/signedIn.ts';
 import { playBattle } from '../../load-tests/bots/battleBot.ts';
 import { replay } from '../shared/replay.ts';
 import { duelSetup } from './fixtures.e2e.ts';
@@ -57,8 +58,8 @@ function detached(room: Room<BattleView>): Room<BattleView> {
 
 test('a battle survives SIGKILL of its server: resumed elsewhere, finished, and its stream replays exactly', async () => {
   const first = await startServer();
-  const ana = detached(await new Client(first.url).create<BattleView>('battle', { ...duelSetup('ana', 'bo', { tickLimit: 1200 }), playerId: 'ana' }));
-  const bo = detached(await new Client(first.url).joinById<BattleView>(ana.roomId, { playerId: 'bo' }));
+  const ana = detached(await new SignedInClient(first.url).create<BattleView>('battle', { ...duelSetup('ana', 'bo', { tickLimit: 1200 }), playerId: 'ana' }));
+  const bo = detached(await new SignedInClient(first.url).joinById<BattleView>(ana.roomId, { playerId: 'bo' }));
   const roomId = ana.roomId;
   const streamId = `battle-${roomId}`;
   await until(bo, (s) => s.oracles.size === 2, 'the line-up');
@@ -75,8 +76,8 @@ test('a battle survives SIGKILL of its server: resumed elsewhere, finished, and 
   const second = await startServer();
   const resumed = await second.server.waitFor((line) => line.msg === 'room resumed' && line.room === roomId);
   assert.equal(resumed.stream, streamId);
-  const ana2 = detached(await new Client(second.url).joinById<BattleView>(roomId, { playerId: 'ana' }));
-  const bo2 = detached(await new Client(second.url).joinById<BattleView>(roomId, { playerId: 'bo' }));
+  const ana2 = detached(await new SignedInClient(second.url).joinById<BattleView>(roomId, { playerId: 'ana' }));
+  const bo2 = detached(await new SignedInClient(second.url).joinById<BattleView>(roomId, { playerId: 'bo' }));
   await until(ana2, (s) => s.oracles.size === 2 && s.tick >= beforeCrash.at(-1)!.metadata.tick!, 'the resumed battle');
   stops = [playBattle(ana2, { playerId: 'ana', everyMs: 60 }), playBattle(bo2, { playerId: 'bo', everyMs: 60 })];
   await until(ana2, (s) => s.status === 'ended', 'the end of the resumed battle', 90_000);

@@ -6,7 +6,8 @@ import { eventSourcedRoom, type RoomServices } from '../shared/colyseusRoom.ts';
 import type { RoomKind } from '../shared/roomKind.ts';
 import { battleCommandPayloads, type BattleCommand } from './commands.ts';
 import { battleEvents, type BattleEvent } from './events.ts';
-import { PlayerId, Side, Wager, type BattleState } from './model.ts';
+import { PrincipalId } from '../shared/access.ts';
+import { Side, Wager, type BattleState } from './model.ts';
 import { battleDecider } from './rules.ts';
 import { createBattle, FieldedOracles } from './setup.ts';
 import { battleMirror } from './state.ts';
@@ -16,7 +17,8 @@ export const BattleRoomSetup = z.strictObject({
   participants: z
     .array(
       z.strictObject({
-        playerId: PlayerId,
+        // Player ids as sessions name them: text a client chose, so held to their charset.
+        playerId: PrincipalId,
         side: Side,
         oracles: FieldedOracles,
       }),

@@ -4,12 +4,16 @@
 import { z } from 'zod';
 import { Chart, deriveOracle, type Content } from '../content/index.ts';
 import { accept, type Decision } from '../shared/decider.ts';
+import { playerText } from '../shared/messages.ts';
 import type { BattleCreated } from './events.ts';
 import { BATTLE_RULES_VERSION, OracleId, PlayerId, Side, Wager, sides, type OracleSnapshot } from './model.ts';
 import { refuseBattle } from './refusals.ts';
 
-/** A player's oracles as matchmaking fields them, one to three, by chart: stats are derived at creation. */
-export const FieldedOracles = z.array(z.strictObject({ oracleId: OracleId, name: z.string().min(1).max(60), chart: Chart })).min(1).max(3);
+/**
+ * A player's oracles as matchmaking fields them, one to three, by chart: stats are derived at
+ * creation. The name is the player's own text: kept verbatim, but storable (playerText).
+ */
+export const FieldedOracles = z.array(z.strictObject({ oracleId: OracleId, name: playerText(60), chart: Chart })).min(1).max(3);
 export type FieldedOracles = z.output<typeof FieldedOracles>;
 
 /** What repeats in a line-up, as setup messages: player ids and oracle ids must each be unique. */

@@ -4,16 +4,17 @@
 // seat there for every player and hands each client its reservation in a `matched` message.
 // It writes nothing to the event store: the game room it opens records the line-up in its
 // creation event.
-import { CloseCode, ErrorCode, matchMaker, Room, ServerError, type Client } from '@colyseus/core';
+import { CloseCode, ErrorCode, matchMaker, Room, ServerError, type AuthContext, type Client } from '@colyseus/core';
 import { StateView } from '@colyseus/schema';
 import { z } from 'zod';
-import { PlayerId, type Side } from '../battle/model.ts';
+import type { Side } from '../battle/model.ts';
 import type { BattleRoomSetup } from '../battle/room.ts';
 import { FieldedOracles } from '../battle/setup.ts';
 import { loadContent } from '../content/index.ts';
 import type { RaidRoomSetup } from '../raid/room.ts';
-import type { RoomServices } from '../shared/colyseusRoom.ts';
-import type { Refused } from '../shared/messages.ts';
+import { PrincipalId, type Principal } from '../shared/access.ts';
+import { admitJoin, principalOf, type RoomServices } from '../shared/colyseusRoom.ts';
+import { loggableText, messageTypeOf, type Refused } from '../shared/messages.ts';
 import {
   defaultMatchmakingConfig, dequeue, emptyQueue, enqueue, formMatches, modeShapes, QueueMode,
   type Match, type MatchmakingConfig, type QueueState,
@@ -24,22 +25,22 @@ import { MatchmakingView, QueueEntryView } from './state.ts';
 export const QueuedOracle = FieldedOracles.element;
 export type QueuedOracle = z.infer<typeof QueuedOracle>;
 
-/** What a player joins the matchmaking room with. */
+/** What a player joins the matchmaking room with. The player is the session token's; `playerId`, if given, must be it. */
 export const MatchmakingJoinOptions = z
   .strictObject({
-    playerId: PlayerId,
+    playerId: PrincipalId.optional(),
     rating: z.int().min(0).max(100_000),
     mode: QueueMode,
     /**
      * The whole party, this player included. Every member joins with the same list and mode;
      * the party enters the queue (as one ticket, at its mean rating) once all have joined.
      */
-    party: z.array(PlayerId).min(1).max(6).optional(),
+    party: z.array(PrincipalId).min(1).max(6).optional(),
     /** In a battle each player fields the first k, k being the fewest any player of the match brought (at most 3 per side). */
     oracles: z.array(QueuedOracle).min(1).max(3),
   })
   .superRefine((options, ctx) => {
-    if (options.party && !options.party.includes(options.playerId)) {
+    if (options.party && options.playerId !== undefined && !options.party.includes(options.playerId)) {
       ctx.addIssue({ code: 'custom', path: ['party'], message: `the party must list the joining player ${options.playerId}` });
     }
     if (options.party && new Set(options.party).size !== options.party.length) {
@@ -137,6 +138,8 @@ type MemberStatus = 'gathering' | 'queued' | 'matching';
 type Member = {
   readonly client: Client;
   readonly playerId: string;
+  /** Verified at join; the game room's seat is reserved for it. */
+  readonly principal: Principal;
   readonly rating: number;
   readonly mode: QueueMode;
   /** Sorted, this player included. */
@@ -151,7 +154,7 @@ type Party = { readonly mode: QueueMode; readonly players: readonly string[]; re
 
 const refusal = (code: string, message: string) => new ServerError(ErrorCode.APPLICATION_ERROR, `${code}: ${message}`);
 
-export function matchmakingRoom(services: Pick<RoomServices, 'log'>, tuning: MatchmakingTuning = {}) {
+export function matchmakingRoom(services: Pick<RoomServices, 'log' | 'access'>, tuning: MatchmakingTuning = {}) {
   const intervalMs = tuning.intervalMs ?? 500;
   const config = tuning.config ?? defaultMatchmakingConfig;
 
@@ -169,18 +172,29 @@ export function matchmakingRoom(services: Pick<RoomServices, 'log'>, tuning: Mat
     /** Player id -> key of the party that lists them (present or awaited). */
     readonly #partyOf = new Map<string, string>();
 
+    static override async onAuth(token: string | undefined, options: unknown, context: AuthContext): Promise<Principal> {
+      return admitJoin(services.access, 'matchmaking', token, options, context);
+    }
+
     override onCreate() {
       // The first joiner's options arrive here too; they are checked in onJoin like everyone's.
       this.state = new MatchmakingView();
-      this.onMessage('*', (client, type, payload) => this.#receive(client, String(type), payload));
+      // Clients send nothing here but `leave`: a few frames a second is plenty.
+      this.maxMessagesPerSecond = 20;
+      this.onMessage('*', (client, type, payload) => this.#receive(client, messageTypeOf(type), payload));
       this.clock.setInterval(() => this.#pass(), intervalMs);
       services.log.info({ room: this.roomId, intervalMs }, 'matchmaking opened');
     }
 
     override onJoin(client: Client, rawOptions: unknown) {
+      const principal = principalOf(client);
       const parsed = MatchmakingJoinOptions.safeParse(rawOptions ?? {});
       if (!parsed.success) throw refusal(matchmakingCodes.invalidTicket, z.prettifyError(parsed.error));
-      const options = parsed.data;
+      // The ticket is the token's player's (onAuth refused any other playerId).
+      const options = { ...parsed.data, playerId: principal.playerId };
+      if (options.party && !options.party.includes(options.playerId)) {
+        throw refusal(matchmakingCodes.invalidTicket, `party: the party must list the joining player ${options.playerId}`);
+      }
       const party = [...(options.party ?? [options.playerId])].sort();
       const partyKey = JSON.stringify(party);
       const { sideSize } = modeShapes[options.mode];
@@ -203,7 +217,7 @@ export function matchmakingRoom(services: Pick<RoomServices, 'log'>, tuning: Mat
 
       const view = new QueueEntryView();
       const member: Member = {
-        client, playerId: options.playerId, rating: options.rating, mode: options.mode, party, partyKey,
+        client, playerId: options.playerId, principal, rating: options.rating, mode: options.mode, party, partyKey,
         oracles: options.oracles, status: 'gathering', ticketId: null, view,
       };
       const entry = existing ?? { mode: options.mode, players: party, present: new Set<string>() };
@@ -242,8 +256,8 @@ export function matchmakingRoom(services: Pick<RoomServices, 'log'>, tuning: Mat
     }
 
     #receive(client: Client, type: string, _payload: unknown) {
-      const refuse = (code: string, message: string) => client.send('refused', { code, message, commandType: type.slice(0, 64) } satisfies Refused);
-      if (type !== 'leave') return refuse(matchmakingCodes.unknownMessage, `the matchmaking room takes only "leave", not ${JSON.stringify(type.slice(0, 64))}`);
+      const refuse = (code: string, message: string) => client.send('refused', { code, message, commandType: loggableText(type, 64) } satisfies Refused);
+      if (type !== 'leave') return refuse(matchmakingCodes.unknownMessage, `the matchmaking room takes only "leave", not ${JSON.stringify(loggableText(type, 64))}`);
       const member = this.#members.get(client.sessionId);
       if (!member) return refuse(matchmakingCodes.notQueued, 'you are not in the queue');
       if (member.status === 'matching') return refuse(matchmakingCodes.alreadyMatched, 'your game room is being opened; your seat follows in `matched`');
@@ -316,7 +330,8 @@ export function matchmakingRoom(services: Pick<RoomServices, 'log'>, tuning: Mat
           : raidSetupFor(match, oraclesOf, loadContent().raidBosses.map((b) => b.id));
         const room = await matchMaker.createRoom(roomName, { setup });
         roomId = room.roomId;
-        const seats = await Promise.all(members.map((m) => matchMaker.reserveSeatFor(room, { playerId: m.playerId })));
+        // The principal verified here goes with the seat: the game room trusts it as client.auth.
+        const seats = await Promise.all(members.map((m) => matchMaker.reserveSeatFor(room, { playerId: m.playerId }, m.principal)));
         services.log.info({ room: this.roomId, gameRoom: room.roomId, kind: roomName, mode: match.mode, sides }, 'match formed');
         members.forEach((member, index) => {
           // Someone who disconnected meanwhile simply never takes their seat.

@@ -4,7 +4,7 @@
 // RaidCreated. The room calls it once, when it opens.
 import { z } from 'zod';
 import { raidBossById, type Content } from '../content/index.ts';
-import { PlayerId } from '../battle/model.ts';
+import { PrincipalId } from '../shared/access.ts';
 import { FieldedOracles, duplicateIds, snapshotsOf } from '../battle/setup.ts';
 import { accept, type Decision, type RuleContext } from '../shared/decider.ts';
 import type { RaidEvent } from './events.ts';
@@ -14,7 +14,7 @@ import { raidTuning } from './tuning.ts';
 
 /** The party as matchmaking hands it over; as in battle, a player fields one to three oracles. */
 export const RaidParty = z
-  .array(z.strictObject({ playerId: PlayerId, oracles: FieldedOracles }))
+  .array(z.strictObject({ playerId: PrincipalId, oracles: FieldedOracles }))
   .min(raidTuning.minPlayers)
   .max(raidTuning.maxPlayers);
 

@@ -3,12 +3,14 @@
 // @colyseus/schema state clients sync. Nothing reaches a client before the log has it.
 import { randomBytes } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
-import { CloseCode, ErrorCode, Room, ServerError, type Client } from '@colyseus/core';
+import { CloseCode, ErrorCode, Room, ServerError, type AuthContext, type Client } from '@colyseus/core';
 import { StateView, type Schema } from '@colyseus/schema';
 import { z } from 'zod';
 import type { EventStore } from '../../events/store.ts';
+import { AccessDenied, accessCodes, checkJoin, Principal, type RoomAccess } from './access.ts';
 import { RoomActor, type ActorStatus, type TickReport } from './actor.ts';
-import { CommandRef, CreateOptions, JoinOptions, MAX_COMMAND_BYTES, refusalCodes, type Refused, type RoomStatusMessage } from './messages.ts';
+import { LocalRateLimiter } from './gcra.ts';
+import { CommandRef, CreateOptions, JoinOptions, loggableText, MAX_COMMAND_BYTES, messageTypeOf, refusalCodes, type Refused, type RoomStatusMessage } from './messages.ts';
 import type { KindCommand, KindEvent, RoomKind } from './roomKind.ts';
 import type { TickInput } from './tickCore.ts';
 
@@ -32,21 +34,93 @@ export type RoomServices = {
   resumeKey: string;
   /** Observes every completed tick (duration includes the append): metrics, benchmarks. */
   onTick?: (tick: { kind: string; durationMs: number; appended: number }) => void;
+  /** Verifies every join's session token and holds the join and command limits. */
+  access: RoomAccess;
+  /** Graceful drain at shutdown (infra/drain.ts); without it a room hands over at once. */
+  drain?: RoomDrain;
 };
 
-type Seat = { playerId: string } | { spectator: true };
+/**
+ * What a room does when its process shuts down gracefully (Colyseus has locked it, so no
+ * new player joins, and waits for it to dispose): it plays on for up to `graceMs` hoping
+ * to finish; if it has not by then it hands over: no new tick starts, the tick in flight
+ * lands, and it closes (4001) without an end event, so its stream stays open and another
+ * process resumes it under the same id (players rejoin by room id).
+ */
+export type RoomDrain = {
+  /** Read when shutdown begins, so the caller may set it then. */
+  graceMs: number;
+  onDrained?(room: DrainedRoom): void;
+};
+
+export type DrainedRoom = { kind: string; roomId: string; streamId: string; outcome: 'finished' | 'handed_over'; version: number; tick: number };
+
+type Seat = { playerId: string } | { spectator: true; key: string };
+
+/**
+ * Colyseus' static onAuth runs on the HTTP matchmaking request, before any room is created
+ * or seat reserved: a join without a valid token never creates a room or writes to the log.
+ * What it returns becomes `client.auth`. (Seats the server reserves itself, as matchmaking
+ * does, carry the principal it verified.) The error a client sees is `<code>: <message>`.
+ */
+export async function admitJoin(access: RoomAccess, roomName: string, token: string | undefined, rawOptions: unknown, context: AuthContext, seatsOf?: (setup: unknown) => readonly string[] | undefined): Promise<Principal> {
+  try {
+    // Behind the HTTP edge (infra/http/edge.ts) the peer address is the socket's, not a header a client can forge.
+    const peer = context.headers?.get('x-pantheon-peer') ?? context.ip;
+    const principal = await access.admit(token, { ip: peer ?? undefined, roomName });
+    const options = JoinOptions.safeParse(rawOptions ?? {});
+    if (!options.success) throw new ServerError(ErrorCode.APPLICATION_ERROR, `${refusalCodes.badJoin}: ${z.prettifyError(options.error)}`);
+    const setup = rawOptions !== null && typeof rawOptions === 'object' && 'setup' in rawOptions ? (rawOptions as { setup: unknown }).setup : undefined;
+    const denied = checkJoin(principal, options.data, setup === undefined ? undefined : seatsOf?.(setup));
+    if (denied) throw denied;
+    return principal;
+  } catch (error) {
+    throw joinError(error);
+  }
+}
+
+/** AccessDenied as the matchmaking error the SDK surfaces (`MatchMakeError`): 525 for auth, 429 for rates. */
+export function joinError(error: unknown): unknown {
+  if (!(error instanceof AccessDenied)) return error;
+  if (error.code === accessCodes.rateLimited) {
+    return new ServerError(429, `${error.code}: ${error.message} (retryAfterMs=${error.retryAfterMs ?? 1000})`);
+  }
+  return new ServerError(ErrorCode.AUTH_FAILED, `${error.code}: ${error.message}`);
+}
+
+/** The principal Colyseus kept for a client (from onAuth, or from a server-side reservation). */
+export function principalOf(client: Client): Principal {
+  const parsed = Principal.safeParse(client.auth);
+  if (!parsed.success) throw new ServerError(ErrorCode.AUTH_FAILED, `${accessCodes.missingToken}: join with a session token (client.auth.token)`);
+  return parsed.data;
+}
 
 export function eventSourcedRoom<S, C extends KindCommand, E extends KindEvent, Setup, SS extends Schema>(
   kind: RoomKind<S, C, E, Setup>,
   view: StateMirror<S, SS>,
   services: RoomServices,
 ) {
+  /** Players a setup seats, from its creation event: who may create a room with it. Undefined if the rules refuse it (onCreate says why). */
+  const seatsOfSetup = (raw: unknown): readonly string[] | undefined => {
+    const setup = kind.setup.safeParse(raw);
+    if (!setup.success) return undefined;
+    const decision = kind.create(setup.data, { roomId: 'probe', seed: '0'.repeat(32), startTick: 1 });
+    if (!decision.ok) return undefined;
+    return kind.seats(decision.events.reduce(kind.decider.evolve, kind.decider.initialState()));
+  };
+
   return class EventSourcedRoom extends Room<{ state: SS }> {
     actor!: RoomActor<S, C, E, Setup>;
     readonly seats = new Map<string, Seat>();
     readonly lastRefs = new Map<string, string>();
+    /** Commands per player (per session for spectators), decided here: every command of this room arrives at this process. */
+    readonly #commandRate = new LocalRateLimiter({ now: () => performance.now() });
     #stepping = false;
     #announced: ActorStatus = 'running';
+
+    static override async onAuth(token: string | undefined, options: unknown, context: AuthContext): Promise<Principal> {
+      return admitJoin(services.access, kind.name, token, options, context, seatsOfSetup);
+    }
 
     override async onCreate(rawOptions: unknown) {
       const options = CreateOptions.safeParse(rawOptions);
@@ -68,27 +142,33 @@ export function eventSourcedRoom<S, C extends KindCommand, E extends KindEvent, 
         }
       }
       this.maxClients = 64;
+      this.maxMessagesPerSecond = services.access.maxMessagesPerSecond;
       // The game goes on (to its tick limit) even if everyone leaves; it closes itself once over.
       this.autoDispose = false;
       this.state = view.createState();
       this.#mirror();
-      this.onMessage('*', (client, type, payload) => this.#receive(client, String(type), payload));
+      this.onMessage('*', (client, type, payload) => this.#receive(client, messageTypeOf(type), payload));
       this.clock.setInterval(() => void this.#step(), Math.round(1000 / kind.tickHz));
       services.log.info({ room: this.roomId, stream: this.actor.streamId, version: this.actor.version, tick: this.actor.tick }, 'room opened');
     }
 
     override onJoin(client: Client, rawOptions: unknown) {
+      const principal = principalOf(client);
       const options = JoinOptions.safeParse(rawOptions ?? {});
       if (!options.success) throw new ServerError(ErrorCode.APPLICATION_ERROR, `${refusalCodes.badJoin}: ${z.prettifyError(options.error)}`);
-      const { playerId, spectator } = options.data;
-      if (spectator || playerId === undefined) {
-        this.seats.set(client.sessionId, { spectator: true });
+      // Checked again here: a seat the server reserved did not pass through onAuth.
+      const denied = checkJoin(principal, options.data, undefined);
+      if (denied) throw joinError(denied);
+      // The seat is the token's player's: a player acts only as themself.
+      const { playerId } = principal;
+      if (options.data.spectator) {
+        this.seats.set(client.sessionId, { spectator: true, key: `watcher:${client.sessionId}` });
       } else if (kind.seats(this.actor.state).includes(playerId)) {
         this.seats.set(client.sessionId, { playerId });
         client.view = new StateView();
         for (const item of view.privateTo(this.state, playerId)) client.view.add(item);
       } else {
-        throw new ServerError(ErrorCode.APPLICATION_ERROR, `${refusalCodes.notParticipant}: ${playerId} has no seat in ${this.actor.streamId}`);
+        throw new ServerError(ErrorCode.APPLICATION_ERROR, `${refusalCodes.notParticipant}: ${playerId} has no seat in ${this.actor.streamId}; watch with { spectator: true }`);
       }
     }
 
@@ -102,14 +182,57 @@ export function eventSourcedRoom<S, C extends KindCommand, E extends KindEvent, 
       }
     }
 
+    // --- graceful drain (see RoomDrain) ---
+    override onBeforeShutdown() {
+      void this.#drain().catch((error: unknown) => {
+        services.log.error({ room: this.roomId, stream: this.actor.streamId, err: error }, 'drain failed; closing the room');
+        void this.disconnect(CloseCode.SERVER_SHUTDOWN).catch(() => {});
+      });
+    }
+
+    async #drain() {
+      const pause = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+      const deadline = performance.now() + (services.drain?.graceMs ?? 0);
+      while (this.actor.status !== 'over' && performance.now() < deadline) await pause(50);
+      // No new tick starts (the clock drives them); the one in flight is awaited, so the
+      // stream is not appended to after another process may have loaded it.
+      this.clock.clear();
+      while (this.#stepping) await pause(5);
+      const outcome = this.actor.status === 'over' ? 'finished' : 'handed_over';
+      const drained: DrainedRoom = { kind: kind.name, roomId: this.roomId, streamId: this.actor.streamId, outcome, version: this.actor.version, tick: this.actor.tick };
+      services.log.info({ room: this.roomId, stream: this.actor.streamId, version: drained.version, tick: drained.tick, storeUnavailable: this.actor.status === 'store_unavailable' }, outcome === 'finished' ? 'room finished before shutdown' : 'room handed over');
+      this.#mirror();
+      this.broadcastPatch();
+      await this.disconnect(CloseCode.SERVER_SHUTDOWN);
+      services.drain?.onDrained?.(drained);
+    }
+    // --- end graceful drain ---
+
+    /**
+     * A handler that throws (a bug, never a client's doing) is logged and the room goes on:
+     * one bad message must not take down every room of the process.
+     */
+    override onUncaughtException(error: Error, methodName: string) {
+      // Refusals (a ServerError thrown on purpose by onCreate/onJoin) reach here too; they are rethrown to the client.
+      if ((error as { cause?: unknown }).cause instanceof ServerError) return;
+      services.log.error({ room: this.roomId, stream: this.actor?.streamId, method: methodName, err: error }, 'room handler failed');
+    }
+
     override onLeave(client: Client) {
+      const seat = this.seats.get(client.sessionId);
+      if (seat && 'spectator' in seat) this.#commandRate.forget(seat.key);
       this.seats.delete(client.sessionId);
     }
 
-    #receive(client: Client, type: string, payload: unknown) {
+    #receive(client: Client, rawType: string, payload: unknown) {
       const seat = this.seats.get(client.sessionId);
       const ref = refOf(payload);
-      const refuse = (code: string, message: string) => client.send('refused', { code, message, commandType: type, ...(ref ? { ref } : {}) } satisfies Refused);
+      const type = loggableText(rawType, 64);
+      const refuse = (code: string, message: string, extra: Partial<Refused> = {}) =>
+        client.send('refused', { code, message, commandType: type, ...(ref ? { ref } : {}), ...extra } satisfies Refused);
+      // Before anything else, and not recorded: a flood must not become a flood of log entries.
+      const rate = this.#commandRate.take(services.access.commandRate, seat && 'playerId' in seat ? seat.playerId : (seat?.key ?? client.sessionId));
+      if (!rate.allowed) return refuse(refusalCodes.rateLimited, 'too many commands; slow down', { retryAfterMs: rate.retryAfterMs });
       if (!seat || 'spectator' in seat) return refuse(refusalCodes.spectator, 'spectators cannot send commands');
       if (this.actor.status === 'store_unavailable') return refuse(refusalCodes.unavailable, 'the room is waiting for its event store; try again shortly');
       if (this.actor.status === 'over') return refuse(refusalCodes.over, 'this room has finished');
@@ -119,13 +242,14 @@ export function eventSourcedRoom<S, C extends KindCommand, E extends KindEvent, 
 
     #parse(playerId: string, type: string, payload: unknown, ref: string | undefined): TickInput<C> {
       const withRef = ref === undefined ? {} : { ref };
-      const invalid = (code: string, message: string): TickInput<C> => ({ kind: 'invalid', playerId, commandType: type.slice(0, 64), code, message, ...withRef });
+      // Everything recorded from the client is cut to size and made well-formed (loggableText).
+      const invalid = (code: string, message: string): TickInput<C> => ({ kind: 'invalid', playerId, commandType: type, code, message: loggableText(message, 500), ...withRef });
       const schema = Object.hasOwn(kind.commands, type) ? kind.commands[type] : undefined;
-      if (!schema) return invalid(refusalCodes.unknown, `${kind.name} rooms take no command ${JSON.stringify(type.slice(0, 64))}`);
+      if (!schema) return invalid(refusalCodes.unknown, `${kind.name} rooms take no command ${JSON.stringify(type)}`);
       if (jsonSize(payload) > MAX_COMMAND_BYTES) return invalid(refusalCodes.tooLarge, `commands are limited to ${MAX_COMMAND_BYTES} bytes`);
       const body = payload !== null && typeof payload === 'object' && !Array.isArray(payload) ? withoutRef(payload as Record<string, unknown>) : payload;
       const parsed = schema.safeParse(body ?? {});
-      if (!parsed.success) return invalid(refusalCodes.invalid, z.prettifyError(parsed.error).slice(0, 500));
+      if (!parsed.success) return invalid(refusalCodes.invalid, z.prettifyError(parsed.error));
       return { kind: 'command', playerId, command: { ...(parsed.data as object), type, playerId } as C, ...withRef };
     }
 
