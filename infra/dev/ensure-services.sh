@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Makes sure the services the test suite talks to are up on this machine: PostgreSQL
-# (127.0.0.1:5432, database `test`) and Redis (127.0.0.1:6379). Starts whichever is down.
+# (127.0.0.1:5432, database `test`), Redis (127.0.0.1:6379) and Kafka (127.0.0.1:9092). Starts whichever is down.
 set -euo pipefail
 
 pg_up() { pg_isready -q -h 127.0.0.1 -p 5432 2>/dev/null; }
@@ -24,3 +24,7 @@ if ! redis_up; then
   for _ in $(seq 1 30); do redis_up && break; sleep 1; done
   redis_up || { echo "ensure-services: Redis did not come up on 127.0.0.1:6379" >&2; exit 1; }
 fi
+
+# Apache Kafka (one KRaft node) on 127.0.0.1:9092 (or KAFKA_BROKERS' port) for the relay's tests:
+# its jars are fetched from Maven Central into .cache/kafka on first use; a running broker is left alone.
+bash "$(dirname "$0")/kafka/start.sh"
