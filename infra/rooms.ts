@@ -5,6 +5,7 @@ import { matchmakingRoom } from '../rooms/matchmaking/room.ts';
 import { raidKind, raidRoom } from '../rooms/raid/room.ts';
 import { ritualKind, ritualRoom } from '../rooms/ritual/room.ts';
 import type { RoomServices } from '../rooms/shared/colyseusRoom.ts';
+import { spectatorRoom } from '../rooms/spectator/room.ts';
 
 /** The kinds whose rooms are event-sourced actors, brought back after a crash. */
 export const roomKinds = [battleKind, raidKind, ritualKind];
@@ -18,5 +19,6 @@ export function roomDefinitions(services: RoomServices): Record<string, RoomClas
     raid: raidRoom(services),
     ritual: ritualRoom(services),
     matchmaking: matchmakingRoom(services),
+    spectator: spectatorRoom(services),
   };
 }
