@@ -1,5 +1,8 @@
 // The contract every EventStore adapter passes, run unchanged against each of them
-// (postgres.test.ts, pglite.test.ts). Tampering goes straight to the adapter's tables.
+// (postgres.test.ts, pglite.test.ts, eventstoredb/eventStoreDb.test.ts). Tampering goes
+// straight to the adapter's tables; an adapter whose storage cannot be edited that way
+// (EventStoreDB: events are immutable) says so in its capabilities and proves its own
+// tamper evidence beside the suite.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { z } from 'zod';
@@ -12,8 +15,8 @@ import type { EventStore } from './store.ts';
 export type ContractHarness = {
   /** Opens a store over the harness's one database (again and again, e.g. with a newer catalog). */
   open(catalog: EventCatalog): Promise<EventStore>;
-  /** Runs SQL on the adapter's tables; `__SCHEMA__` stands for the store's schema. */
-  tamper(sql: string, params?: unknown[]): Promise<void>;
+  /** Runs SQL on the adapter's tables; `__SCHEMA__` stands for the store's schema (SQL adapters). */
+  tamper?(sql: string, params?: unknown[]): Promise<void>;
   cleanup(): Promise<void>;
 };
 
@@ -40,7 +43,16 @@ async function collect(iterable: AsyncIterable<RecordedEvent>, count: number): P
   return out;
 }
 
-export function eventStoreContract(adapter: string, makeHarness: () => Promise<ContractHarness>): void {
+/** What an adapter's storage allows; the SQL adapters have both (the defaults). */
+export type ContractCapabilities = {
+  /** The harness can edit stored events with SQL (`tamper`). */
+  sqlTampering?: boolean;
+  /** An event id is unique across all streams, not only within its stream. */
+  globalEventIds?: boolean;
+};
+
+export function eventStoreContract(adapter: string, makeHarness: () => Promise<ContractHarness>, capabilities: ContractCapabilities = {}): void {
+  const { sqlTampering = true, globalEventIds = true } = capabilities;
   describe(`EventStore contract: ${adapter}`, () => {
     let harness: ContractHarness;
     let store: EventStore;
@@ -200,9 +212,16 @@ export function eventStoreContract(adapter: string, makeHarness: () => Promise<C
           assert.equal(error.eventId, id);
           return true;
         });
-        await assert.rejects(store.append(freshStream(), 'any', [{ id, ...summoned('a', 1) }]), IdempotencyConflict);
         assert.equal((await store.readStream(stream)).length, 1);
       });
+
+      if (globalEventIds) {
+        test('an event id already used in another stream is refused', async () => {
+          const id = '0190a8f0-0000-7000-8000-0000000000b2';
+          await store.append(freshStream(), 'any', [{ id, ...summoned('a', 1) }]);
+          await assert.rejects(store.append(freshStream(), 'any', [{ id, ...summoned('a', 1) }]), IdempotencyConflict);
+        });
+      }
     });
 
     describe('bad input', () => {
@@ -227,10 +246,10 @@ export function eventStoreContract(adapter: string, makeHarness: () => Promise<C
         await assert.rejects(store.append(freshStream(), 'any', [{ id, ...summoned('a') }, { id, ...summoned('b') }]), InvalidAppend);
       });
 
-      test('a stored event that no longer matches its schema fails to read, naming the event', async () => {
+      if (sqlTampering) test('a stored event that no longer matches its schema fails to read, naming the event', async () => {
         const stream = freshStream();
         const { events: [written] } = await store.append(stream, 'any', [summoned('a')]);
-        await harness.tamper(
+        await harness.tamper!(
           `UPDATE __SCHEMA__.commits SET events = json_build_array(json_build_object(
              'id', events->0->>'id', 'type', 'OracleSummoned', 'schemaVersion', 1,
              'data', json_build_object('oracle', 42), 'metadata', events->0->'metadata', 'hash', events->0->>'hash'))
@@ -269,9 +288,13 @@ export function eventStoreContract(adapter: string, makeHarness: () => Promise<C
         return stream;
       };
 
-      test('an edited event breaks the chain at its version', async () => {
+      test('an untouched stream verifies intact, ending at its last hash', async () => {
+        await chained();
+      });
+
+      if (sqlTampering) test('an edited event breaks the chain at its version', async () => {
         const stream = await chained();
-        await harness.tamper(
+        await harness.tamper!(
           `UPDATE __SCHEMA__.commits SET events = json_build_array(events->0, json_build_object(
              'id', events->1->>'id', 'type', 'OracleSummoned', 'schemaVersion', 1,
              'data', json_build_object('oracle', 'forged', 'power', 9000), 'metadata', events->1->'metadata', 'hash', events->1->>'hash'))
@@ -281,19 +304,19 @@ export function eventStoreContract(adapter: string, makeHarness: () => Promise<C
         assert.deepEqual(await verifyStream(store, stream), { intact: false, version: 5, reason: 'stored hash does not match its content and predecessor' });
       });
 
-      test('a deleted event breaks the chain where it is missing', async () => {
+      if (sqlTampering) test('a deleted event breaks the chain where it is missing', async () => {
         const stream = await chained();
-        await harness.tamper('DELETE FROM __SCHEMA__.commits WHERE stream_id = $1 AND first_version = 2', [stream]);
+        await harness.tamper!('DELETE FROM __SCHEMA__.commits WHERE stream_id = $1 AND first_version = 2', [stream]);
         const verdict = await verifyStream(store, stream);
         assert.equal(verdict.intact, false);
         assert.equal(!verdict.intact && verdict.version, 2);
       });
 
-      test('an inserted event breaks the chain where it was slipped in', async () => {
+      if (sqlTampering) test('an inserted event breaks the chain where it was slipped in', async () => {
         const stream = await chained();
         // Shift versions 6.. up and slip a copied event in at 6, as a forger editing the table would.
-        await harness.tamper('UPDATE __SCHEMA__.commits SET first_version = first_version + 1 WHERE stream_id = $1 AND first_version = 6', [stream]);
-        await harness.tamper(
+        await harness.tamper!('UPDATE __SCHEMA__.commits SET first_version = first_version + 1 WHERE stream_id = $1 AND first_version = 6', [stream]);
+        await harness.tamper!(
           `INSERT INTO __SCHEMA__.commits (last_position, stream_id, first_version, event_count, first_event_id, last_hash, events)
            SELECT -1, stream_id, 6, 1, gen_random_uuid(), last_hash, json_build_array(events->0)
              FROM __SCHEMA__.commits WHERE stream_id = $1 AND first_version = 2`,

@@ -120,7 +120,7 @@ export class ProjectionRunner {
   private constructor(options: RunnerOptions) {
     this.#options = options;
     this.#now = options.now ?? Date.now;
-    this.#metrics = options.metrics ? createMetrics(options.metrics) : null;
+    this.#metrics = options.metrics ? createMetrics(options.metrics, () => this.status()) : null;
     for (const processor of options.processors) {
       if (this.#loops.has(processor.name)) throw new Error(`processor ${processor.name} is registered twice`);
       const version = processor.kind === 'projection' ? processor.version : 0;
@@ -180,7 +180,6 @@ export class ProjectionRunner {
         generation: loop.processor.kind === 'projection' ? (checkpoint?.generation ?? null) : null,
         error,
       });
-      this.#metrics?.lagEvents.set({ name: loop.processor.name }, lagEvents);
     }
     return statuses;
   }
@@ -531,11 +530,20 @@ function sleep(ms: number, signal: AbortSignal): Promise<void> {
   });
 }
 
-function createMetrics(registry: Registry) {
+function createMetrics(registry: Registry, status: () => Promise<ProcessorStatus[]>) {
   const labelNames = ['name'] as const;
   return {
     position: new Gauge({ name: 'pantheon_projection_position', help: 'Last global position applied, per processor', labelNames, registers: [registry] }),
-    lagEvents: new Gauge({ name: 'pantheon_projection_lag_events', help: 'Events recorded but not yet applied, per processor', labelNames, registers: [registry] }),
+    // Read at scrape time, so an idle processor reports its lag (0) too.
+    lagEvents: new Gauge({
+      name: 'pantheon_projection_lag_events',
+      help: 'Events recorded but not yet applied, per processor',
+      labelNames,
+      registers: [registry],
+      async collect() {
+        for (const processor of await status()) this.set({ name: processor.name }, processor.lagEvents);
+      },
+    }),
     lag: new Histogram({
       name: 'pantheon_projection_lag_seconds',
       help: 'Time from an event being recorded to its batch being applied',
