@@ -1,12 +1,15 @@
 // The application's event catalog: every event type any part of Pantheon appends.
+import { accountEventDefinitions } from '../commands/account/events.ts';
 import { purchaseEvents } from '../commands/purchases/events.ts';
 import { walletEvents } from '../commands/wallet/events.ts';
 import { EventCatalog } from '../events/catalog.ts';
+import { auditEventDefinitions } from '../rooms/audit/events.ts';
 import { battleEvents } from '../rooms/battle/events.ts';
 import { raidEventDefinitions } from '../rooms/raid/index.ts';
 import { ritualEventDefinitions } from '../rooms/ritual/events.ts';
 import { roomEventDefinitions } from '../rooms/shared/roomEvents.ts';
+import { narratorEventDefinitions } from './narrator/events.ts';
 
 export function createCatalog(): EventCatalog {
-  return new EventCatalog([...roomEventDefinitions, ...battleEvents, ...raidEventDefinitions, ...ritualEventDefinitions, ...walletEvents, ...purchaseEvents]);
+  return new EventCatalog([...roomEventDefinitions, ...battleEvents, ...raidEventDefinitions, ...ritualEventDefinitions, ...auditEventDefinitions, ...walletEvents, ...purchaseEvents, ...narratorEventDefinitions, ...accountEventDefinitions]);
 }

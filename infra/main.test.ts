@@ -70,7 +70,30 @@ test('asking for uWebSockets.js where it cannot load says so and exits', async (
     t.diagnostic('uWebSockets.js loaded on this machine');
   } else {
     assert.equal(code, 1);
-    assert.equal(server.lines[0]!.code, 'transport/unavailable');
-    assert.match(String(server.lines[0]!.msg), /glibc >= 2\.38/);
+    const fatal = server.lines.find((line) => line.level === 60)!;
+    assert.equal(fatal.code, 'transport/unavailable');
+    assert.match(String(fatal.msg), /glibc >= 2\.38/);
   }
+});
+
+test('a projector-role process runs the read models and payouts only, and serves /healthz, /readyz and /metrics', async () => {
+  const port = await freePort();
+  const server = run({ PORT: String(port), DATABASE_URL: testDatabaseUrl, PANTHEON_DB_SCHEMA: schema, PANTHEON_ROLE: 'projector' });
+  const running = await server.waitFor('projector running');
+  assert.deepEqual(running.processors, ['wallets', 'progression', 'codex', 'leaderboards', 'anticheat', 'spectator', 'wallet_payouts']);
+  await server.waitFor('ready');
+  assert.equal(server.lines.some((line) => line.msg === 'server listening'), false, 'no game server in this role');
+  const health = await fetch(`http://127.0.0.1:${port}/healthz`);
+  assert.deepEqual(await health.json(), { status: 'ok', role: 'projector', store: 'postgres' });
+  assert.equal((await fetch(`http://127.0.0.1:${port}/readyz`)).status, 200);
+  const metrics = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
+  assert.match(metrics, /pantheon_projection_lag_events\{[^}]*name="wallets"[^}]*role="projector"/);
+  server.kill('SIGTERM');
+  assert.equal(await server.exit, 0);
+});
+
+test('the relay role without KAFKA_BROKERS refuses to start, naming the variable', async () => {
+  const server = run({ PORT: '0', PANTHEON_ROLE: 'relay' });
+  assert.equal(await server.exit, 1);
+  assert.match(String(server.lines.find((line) => line.level === 60)!.msg), /KAFKA_BROKERS.*must be set with PANTHEON_ROLE=relay/);
 });

@@ -1,29 +1,60 @@
-// Entry point: `npm start`. Embedded defaults (PGlite under ./data, ws transport,
-// port 2567) unless the environment says otherwise.
-import { loadConfig } from './config.ts';
+// Entry point: `npm start`. One image, one entry, several roles (PANTHEON_ROLE):
+//   game       rooms, sign-in, the HTTP API (read models, purchases, ghosts, operations)
+//   projector  read models and the payouts process manager
+//   relay      the event stream to Kafka (KAFKA_BROKERS)
+//   audit      re-simulates every finished match (anti-cheat findings)
+//   narrator   the oracle narrator (OpenAI, or the offline templates)
+//   discord    the Discord interactions endpoint and the live match messages
+//   all        every one of them in this process (the default), the relay only with KAFKA_BROKERS
+// Embedded defaults (PGlite under ./data, ws transport, port 2567) unless the environment
+// says otherwise. Every role serves /healthz, /readyz and /metrics on PORT.
+import { WalletService } from '../commands/wallet/service.ts';
+import { createPurchaseService } from '../commands/purchases/index.ts';
+import { readModels, type ProjectionRunner } from '../projections/index.ts';
 import { createCatalog } from './catalog.ts';
+import { loadConfig, type Role } from './config.ts';
+import { createDrainer } from './drain.ts';
 import { openConfiguredStore, type OpenedStore } from './eventStore.ts';
-import { projectionRoutes } from './http/projectionRoutes.ts';
+import { apiRoutes } from './http/api.ts';
+import { startRelayService, type RelayService } from './kafka/relayService.ts';
 import { createLogger } from './logger.ts';
+import { createDiscord, type Discord } from './discord/index.ts';
+import { auditMetrics, createMetrics, metricsRoutes } from './metrics.ts';
+import { createNarrator, type Narrator } from './narrator/index.ts';
+import { startOpsServer, type OpsServer } from './opsServer.ts';
+import { processManagers, processorsOf } from './processors.ts';
 import { startProjector } from './projector.ts';
 import { startGameServer, type GameServer } from './server.ts';
-import type { ProjectionRunner } from '../projections/index.ts';
 
 async function main(): Promise<void> {
   const config = loadConfig();
-  const logger = createLogger(config.LOG_LEVEL);
+  const role = config.PANTHEON_ROLE;
+  const runs = (part: Role) => role === 'all' || role === part;
+  const logger = createLogger(config.LOG_LEVEL).child({ role });
+  const metrics = createMetrics({ defaultLabels: { role } });
+  const drainer = createDrainer({ logger, graceMs: config.PANTHEON_DRAIN_SECONDS * 1000, readiness: metrics.readiness });
   let opened: OpenedStore | undefined;
   let game: GameServer | undefined;
+  let ops: OpsServer | undefined;
   let projector: ProjectionRunner | undefined;
+  let relay: RelayService | undefined;
+  let narrator: Narrator | undefined;
+  let discord: Discord | undefined;
 
-  // Installed first, so a signal during start-up still shuts down in order.
+  // Installed first, so a signal during start-up still shuts down in order: rooms first
+  // (they finish or hand over), then whatever reads the log, then the store.
   let stopping = false;
   const stop = async (signal: string) => {
     if (stopping) return;
     stopping = true;
     logger.info({ signal }, 'shutting down');
-    await game?.stop();
+    metrics.readiness.markDraining();
+    if (game) await drainer.drain(game);
+    await narrator?.close();
+    await discord?.stop();
     await projector?.stop();
+    await relay?.stop();
+    await ops?.close();
     await opened?.close();
     logger.info('stopped');
     process.exit(0);
@@ -31,11 +62,56 @@ async function main(): Promise<void> {
   process.on('SIGTERM', () => void stop('SIGTERM'));
   process.on('SIGINT', () => void stop('SIGINT'));
 
-  opened = await openConfiguredStore(config, createCatalog(), logger);
-  projector = await startProjector(opened, logger);
-  game = await startGameServer(config, opened, logger, { routes: [...projectionRoutes(projector)] });
-  game.markReady();
-  logger.info({ port: game.port }, 'ready');
+  const catalog = createCatalog();
+  opened = await openConfiguredStore(config, catalog, logger);
+  const store = metrics.instrumentStore(opened.store);
+  const instrumented = { ...opened, store };
+  metrics.readiness.addCheck('store', () => opened.store.headPosition());
+  if (runs('audit')) auditMetrics(metrics.registry, opened.db, opened.schema);
+
+  const wallets = new WalletService({ store });
+  if (runs('narrator')) narrator = createNarrator(config, { logger, metrics: metrics.registry });
+  // Slash commands are answered wherever the endpoint is served (game servers, the discord
+  // role); live match messages are posted only by the discord role's publisher.
+  discord = createDiscord({
+    config: runs('discord') ? config : { ...config, DISCORD_BOT_TOKEN: undefined },
+    db: opened.db,
+    schema: opened.schema,
+    store,
+    logger,
+  });
+  const processors = [...processorsOf(runs, { store, catalog, logger, wallets, narrator }), ...discord.reactors];
+  if (processors.length > 0) projector = await startProjector(instrumented, logger, { processors, metrics: metrics.registry });
+  logger.info({ processors: processors.map((processor) => processor.name) }, processors.length > 0 ? 'projector running' : 'no projector in this role');
+
+  if (runs('relay') && config.KAFKA_BROKERS) relay = await startRelayService(config, instrumented, logger.child({ component: 'relay' }), { metrics: metrics.registry });
+  else if (runs('relay')) logger.info('KAFKA_BROKERS unset: the Kafka relay does not run');
+
+  if (runs('game')) {
+    // Operators read every processor's status and rebuild projections from any game server,
+    // wherever the processors run (a rebuild claims its projection in the store).
+    const operations = projector && role === 'all' ? projector : await startProjector(instrumented, logger, { processors: [...readModels(), ...processManagers(store, wallets)], start: false });
+    const purchases = createPurchaseService({ store, wallets, config, logger });
+    game = await startGameServer(config, instrumented, logger, {
+      routes: [...apiRoutes({ opened: instrumented, projector: operations, purchases }), ...discord.routes],
+      endpoints: metricsRoutes(metrics),
+      onTick: metrics.onTick,
+      drain: drainer.rooms,
+    });
+    await drainer.listen(game);
+    game.markReady();
+  } else {
+    ops = await startOpsServer({
+      port: config.PORT,
+      host: config.HOST,
+      registry: metrics.registry,
+      readiness: metrics.readiness,
+      health: { role, store: opened.kind },
+      ...(runs('discord') ? { routes: discord.routes, logger } : {}),
+    });
+  }
+  metrics.readiness.markReady();
+  logger.info({ port: game?.port ?? ops?.port }, 'ready');
 }
 
 main().catch((error: unknown) => {

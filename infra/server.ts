@@ -1,36 +1,51 @@
 // The game server process: Colyseus over the chosen transport, its HTTP routes, and
 // the event store every room writes to.
 import { randomBytes } from 'node:crypto';
-import { createEndpoint, createRouter, matchMaker, Server } from '@colyseus/core';
-import { findOpenRooms } from '../rooms/shared/recovery.ts';
+import { createEndpoint, createRouter, Server } from '@colyseus/core';
 import type { RoomServices } from '../rooms/shared/colyseusRoom.ts';
+import { createAuth, type Auth, type AuthOverrides } from './auth/index.ts';
 import type { Config } from './config.ts';
+import { installEdge } from './http/edge.ts';
 import { openApiDocument } from './http/openapi.ts';
-import { toEndpoint, type Route } from './http/route.ts';
+import { MAX_BODY_BYTES, toEndpoint, type Route } from './http/route.ts';
 import type { OpenedStore } from './eventStore.ts';
 import type { Logger } from './logger.ts';
 import { roomDefinitions, roomKinds } from './rooms.ts';
+import { createScaleOut } from './scaleOut.ts';
 import { createTransport } from './transport.ts';
 
 export type GameServer = {
   server: Server;
   /** The bound port (useful when PORT=0). */
   port: number;
+  /** Sign-in, tokens, limits (tests mint tokens with auth.tokens). */
+  auth: Auth;
   markReady(): void;
+  /** Brings back the open rooms no live process hosts (another process's drain handed them over: infra/drain.ts). */
+  resumeOpenRooms(): Promise<string[]>;
   stop(): Promise<void>;
 };
 
-export type GameServerOptions = Pick<RoomServices, 'onTick'> & {
+export type GameServerOptions = Pick<RoomServices, 'onTick' | 'drain'> & {
   /** The HTTP API served beside the rooms (read models, purchases…); /openapi.json describes them. */
   routes?: readonly Route[];
+  /** Where auth keeps its limits and refresh tokens, when not as the config says (tests). */
+  auth?: AuthOverrides;
+  /** Endpoints that answer other than JSON (GET /metrics, /readyz: infra/metrics.ts metricsRoutes). */
+  endpoints?: Record<string, ReturnType<typeof createEndpoint>>;
 };
 
 /** `onTick` lets metrics and benchmarks observe the rooms' ticks. */
 export async function startGameServer(config: Config, opened: Pick<OpenedStore, 'store' | 'kind'>, logger: Logger, options: GameServerOptions = {}): Promise<GameServer> {
-  const { routes = [], ...hooks } = options;
+  const { routes: extraRoutes = [], auth: authOverrides, endpoints = {}, ...hooks } = options;
   let ready = false;
   const transport = await createTransport(config.PANTHEON_TRANSPORT);
+  const auth = await createAuth(config, opened.store, logger, authOverrides);
+  const routes = [...auth.routes, ...extraRoutes];
+  // With REDIS_URL, presence and driver live in Redis: several processes share matchmaking.
+  const scaleOut = createScaleOut(config, logger);
   const server = new Server({
+    ...scaleOut.serverOptions,
     transport,
     greet: false,
     // Shutdown is ours (main.ts): it also closes the store, after the rooms.
@@ -42,35 +57,41 @@ export async function startGameServer(config: Config, opened: Pick<OpenedStore, 
     Response.json({ status: ready ? 'ok' : 'starting', store: opened.kind }, { status: ready ? 200 : 503 }),
   );
   const httpLog = logger.child({ component: 'http' });
-  const api = Object.fromEntries(routes.map((route) => [route.name, toEndpoint(route, (err, failed) => httpLog.error({ err, route: failed.name }, 'route failed'))]));
+  const onBug = (err: unknown, failed: Route) => httpLog.error({ err, route: failed.name }, 'route failed');
+  const api = Object.fromEntries(routes.map((route) => [route.name, toEndpoint(route, { auth: auth.http, onBug })]));
   const document = openApiDocument(routes, { title: 'Pantheon API', version: '1', description: 'Read models of Pantheon of Oracles: wallets, ledger, codex, progression, leaderboards.' });
   const openapi = createEndpoint('/openapi.json', { method: 'GET' }, async () => Response.json(document));
-  server.router = createRouter({ healthz, openapi, ...api }, { openapi: { disabled: true } });
+  server.router = createRouter({ healthz, openapi, ...endpoints, ...api }, { openapi: { disabled: true } });
 
-  const services: RoomServices = { store: opened.store, log: logger.child({ component: 'room' }), resumeKey: randomBytes(24).toString('hex'), ...hooks };
+  const services: RoomServices = { store: opened.store, log: logger.child({ component: 'room' }), resumeKey: randomBytes(24).toString('hex'), access: auth.rooms, ...hooks };
   for (const [name, room] of Object.entries(roomDefinitions(services))) server.define(name, room);
 
   await server.listen(config.PORT, config.HOST);
+  // Body limits and the peer address for every HTTP request, matchmaking included (ws transport).
+  if (transport.server) installEdge(transport.server, { maxBodyBytes: MAX_BODY_BYTES, trustProxy: config.PANTHEON_TRUST_PROXY });
+  else logger.warn('this transport has no node:http server: body limits hold for the API routes only, and rate limits key on proxy headers');
   const address = transport.server?.address();
   const port = typeof address === 'object' && address ? address.port : config.PORT;
   logger.info({ port, host: config.HOST, transport: config.PANTHEON_TRANSPORT, store: opened.kind }, 'server listening');
 
   // Rooms whose process died come back from their streams, under their old ids, so
   // players rejoin by room id and play on from the last durable tick.
-  for (const open of await findOpenRooms(opened.store, roomKinds)) {
-    await matchMaker.createRoom(open.kind, { resume: { roomId: open.roomId, key: services.resumeKey } });
-    logger.info({ room: open.roomId, stream: open.streamId }, 'room resumed');
-  }
+  // With several processes on one store, only rooms no live process hosts (see scaleOut.ts).
+  await scaleOut.resumeOpenRooms(opened.store, roomKinds, services.resumeKey);
 
   return {
     server,
     port,
+    auth,
     markReady() {
       ready = true;
     },
+    resumeOpenRooms: () => scaleOut.resumeOpenRooms(opened.store, roomKinds, services.resumeKey),
     async stop() {
       ready = false;
       await server.gracefullyShutdown(false);
+      await scaleOut.close();
+      await auth.close();
     },
   };
 }

@@ -1,13 +1,15 @@
 // Every read model, for the runner, the CLI and the API. Each folder holds one model:
 // its projection (tables and apply) and the queries readers use.
+import { anticheatReadModel } from './anticheat/index.ts';
 import { codexProjection } from './codex/index.ts';
 import { leaderboardsProjection } from './leaderboards/index.ts';
 import { progressionProjection } from './progression/index.ts';
 import type { Projection } from './runner/projection.ts';
+import { spectatorProjection } from './spectator/index.ts';
 import { walletsProjection } from './wallets/index.ts';
 
 export function readModels(): Projection[] {
-  return [walletsProjection, progressionProjection, codexProjection, leaderboardsProjection];
+  return [walletsProjection, progressionProjection, codexProjection, leaderboardsProjection, anticheatReadModel(), spectatorProjection];
 }
 
 export { readModelTable } from './runner/tables.ts';

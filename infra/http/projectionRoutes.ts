@@ -25,6 +25,7 @@ export function projectionRoutes(runner: ProjectionRunner) {
       path: '/projections',
       summary: 'Position, lag and state of every projection and process manager',
       tags: ['operations'],
+      access: { roles: ['admin', 'auditor'] },
       response: z.object({ projections: z.array(ProcessorStatusBody) }),
       handle: async () => ({ projections: await runner.status() }),
     }),

@@ -1,0 +1,28 @@
+// The HTTP API served beside the rooms: every route, composed over the services it reads.
+import type { PurchaseService } from '../../commands/purchases/index.ts';
+import type { ProjectionRunner } from '../../projections/index.ts';
+import type { OpenedStore } from '../eventStore.ts';
+import { adminRoutes } from './adminRoutes.ts';
+import { ghostRoutes } from './ghostRoutes.ts';
+import { projectionRoutes } from './projectionRoutes.ts';
+import { purchaseRoutes } from './purchaseRoutes.ts';
+import { readRoutes } from './readRoutes.ts';
+import type { Route } from './route.ts';
+import { walletRoutes } from './walletRoutes.ts';
+
+export type ApiServices = {
+  opened: Pick<OpenedStore, 'store' | 'db' | 'schema'>;
+  projector: ProjectionRunner;
+  purchases?: PurchaseService;
+};
+
+export function apiRoutes({ opened, projector, purchases }: ApiServices): Route[] {
+  return [
+    ...walletRoutes(opened.db, opened.schema),
+    ...readRoutes(opened.db, opened.schema),
+    ...(purchases ? purchaseRoutes(purchases) : []),
+    ...ghostRoutes(opened.store),
+    ...projectionRoutes(projector),
+    ...adminRoutes(projector),
+  ];
+}
