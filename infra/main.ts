@@ -10,7 +10,7 @@
 // says otherwise. Every role serves /healthz, /readyz and /metrics on PORT.
 import { WalletService } from '../commands/wallet/service.ts';
 import { createPurchaseService } from '../commands/purchases/index.ts';
-import { readModels, type ProjectionRunner } from '../projections/index.ts';
+import type { ProjectionRunner } from '../projections/index.ts';
 import { createCatalog } from './catalog.ts';
 import { loadConfig, type Role } from './config.ts';
 import { createDrainer } from './drain.ts';
@@ -22,7 +22,7 @@ import { createDiscord, type Discord } from './discord/index.ts';
 import { auditMetrics, createMetrics, metricsRoutes } from './metrics.ts';
 import { createNarrator, type Narrator } from './narrator/index.ts';
 import { startOpsServer, type OpsServer } from './opsServer.ts';
-import { processManagers, processorsOf } from './processors.ts';
+import { processorsOf } from './processors.ts';
 import { startProjector } from './projector.ts';
 import { startGameServer, type GameServer } from './server.ts';
 
@@ -90,7 +90,9 @@ async function main(): Promise<void> {
   if (runs('game')) {
     // Operators read every processor's status and rebuild projections from any game server,
     // wherever the processors run (a rebuild claims its projection in the store).
-    const operations = projector && role === 'all' ? projector : await startProjector(instrumented, logger, { processors: [...readModels(), ...processManagers(store, wallets)], start: false });
+    const operations = projector && role === 'all'
+      ? projector
+      : await startProjector(instrumented, logger, { processors: processorsOf((part) => part === 'projector' || part === 'audit', { store, catalog, logger, wallets }), start: false });
     const purchases = createPurchaseService({ store, wallets, config, logger });
     game = await startGameServer(config, instrumented, logger, {
       routes: [...apiRoutes({ opened: instrumented, projector: operations, purchases }), ...discord.routes],

@@ -13,6 +13,9 @@ export const roomKinds = [battleKind, raidKind, ritualKind];
 // biome-ignore lint: Colyseus room classes take framework-specific constructor arguments.
 type RoomClass = new (...args: any[]) => Room;
 
+/** Join options that pick among rooms of one name: spectators of a match share its room. */
+export const roomFilters: Record<string, string[]> = { spectator: ['match'] };
+
 export function roomDefinitions(services: RoomServices): Record<string, RoomClass> {
   return {
     battle: battleRoom(services),

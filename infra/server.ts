@@ -10,7 +10,7 @@ import { openApiDocument } from './http/openapi.ts';
 import { MAX_BODY_BYTES, toEndpoint, type Route } from './http/route.ts';
 import type { OpenedStore } from './eventStore.ts';
 import type { Logger } from './logger.ts';
-import { roomDefinitions, roomKinds } from './rooms.ts';
+import { roomDefinitions, roomFilters, roomKinds } from './rooms.ts';
 import { createScaleOut } from './scaleOut.ts';
 import { createTransport } from './transport.ts';
 
@@ -41,6 +41,8 @@ export async function startGameServer(config: Config, opened: Pick<OpenedStore, 
   let ready = false;
   const transport = await createTransport(config.PANTHEON_TRANSPORT);
   const auth = await createAuth(config, opened.store, logger, authOverrides);
+  const peers = peerPolicy(config, logger);
+  if (peers.room) auth.rooms.peerOf = peers.room;
   const routes = [...auth.routes, ...extraRoutes];
   // With REDIS_URL, presence and driver live in Redis: several processes share matchmaking.
   const scaleOut = createScaleOut(config, logger);
@@ -58,13 +60,16 @@ export async function startGameServer(config: Config, opened: Pick<OpenedStore, 
   );
   const httpLog = logger.child({ component: 'http' });
   const onBug = (err: unknown, failed: Route) => httpLog.error({ err, route: failed.name }, 'route failed');
-  const api = Object.fromEntries(routes.map((route) => [route.name, toEndpoint(route, { auth: auth.http, onBug })]));
+  const api = Object.fromEntries(routes.map((route) => [route.name, toEndpoint(route, { auth: auth.http, onBug, ...(peers.http ? { peer: peers.http } : {}) })]));
   const document = openApiDocument(routes, { title: 'Pantheon API', version: '1', description: 'Read models of Pantheon of Oracles: wallets, ledger, codex, progression, leaderboards.' });
   const openapi = createEndpoint('/openapi.json', { method: 'GET' }, async () => Response.json(document));
   server.router = createRouter({ healthz, openapi, ...endpoints, ...api }, { openapi: { disabled: true } });
 
   const services: RoomServices = { store: opened.store, log: logger.child({ component: 'room' }), resumeKey: randomBytes(24).toString('hex'), access: auth.rooms, ...hooks };
-  for (const [name, room] of Object.entries(roomDefinitions(services))) server.define(name, room);
+  for (const [name, room] of Object.entries(roomDefinitions(services))) {
+    const definition = server.define(name, room);
+    if (roomFilters[name]) definition.filterBy(roomFilters[name]);
+  }
 
   await server.listen(config.PORT, config.HOST);
   // Body limits and the peer address for every HTTP request, matchmaking included (ws transport).
@@ -94,6 +99,24 @@ export async function startGameServer(config: Config, opened: Pick<OpenedStore, 
       await auth.close();
     },
   };
+}
+
+/**
+ * Where a caller's address comes from, for per-address limits. With `ws`, the HTTP edge
+ * stamps the socket's address on every request (the defaults). uWebSockets.js has no
+ * node:http server to stamp it, so a client-sent header must never be believed: behind a
+ * proxy (PANTHEON_TRUST_PROXY) its X-Forwarded-For, otherwise the transport's own address
+ * for joins and none for API calls (their per-player and per-identity limits still hold).
+ */
+function peerPolicy(config: Config, logger: Logger): { http?: (request: Request) => string | undefined; room?: (context: { headers?: Headers; ip?: string | string[] }) => string | undefined } {
+  if (config.PANTHEON_TRANSPORT !== 'uwebsockets') return {};
+  const forwarded = (headers: Headers | undefined) => headers?.get('x-forwarded-for')?.split(',')[0]?.trim() || undefined;
+  const socket = (ip: string | string[] | undefined) => (Array.isArray(ip) ? ip[0] : ip) || undefined;
+  if (config.PANTHEON_TRUST_PROXY) {
+    return { http: (request) => forwarded(request.headers), room: (context) => forwarded(context.headers) ?? socket(context.ip) };
+  }
+  logger.warn('uWebSockets.js without PANTHEON_TRUST_PROXY: API calls carry no client address, so only per-player and per-identity limits apply to them; run behind a proxy that sets X-Forwarded-For');
+  return { http: () => undefined, room: (context) => socket(context.ip) };
 }
 
 /** Colyseus logs through a console-like object; route it into pino. */

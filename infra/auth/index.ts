@@ -98,7 +98,8 @@ export async function createAuth(config: Config, store: EventStore, logger: Logg
   const rooms: RoomAccess = {
     async admit(token, where) {
       const principal = await tokens.verify(token);
-      const decision = await limiter.takeAll([['join.ip', where.ip ?? 'unknown'], ['join.player', principal.playerId]]);
+      // No address where the transport cannot tell it (infra/server.ts): the player's own limit still holds.
+      const decision = await limiter.takeAll([...(where.ip ? [['join.ip', where.ip] as const] : []), ['join.player', principal.playerId]]);
       if (!decision.allowed) throw new AccessDenied(accessCodes.rateLimited, 'too many room joins', decision.retryAfterMs);
       return principal;
     },

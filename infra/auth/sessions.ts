@@ -78,7 +78,7 @@ export class SessionService {
   // signing in, and for linking it to a signed-in player.
   async vouchGuest(deviceId: string, displayName: string | null, ip: string | undefined): Promise<Vouched> {
     // No platform to ask: the address and the device are counted together.
-    const decision = await this.#o.limiter.takeAll([['signin.ip', ip ?? 'unknown'], ['signin.identity', `guest.${deviceId}`]]);
+    const decision = await this.#o.limiter.takeAll([...(ip ? [['signin.ip', ip] as const] : []), ['signin.identity', `guest.${deviceId}`]]);
     if (!decision.allowed) throw new AccessDenied(accessCodes.rateLimited, 'too many sign-ins', decision.retryAfterMs);
     return { identity: { provider: 'guest', subject: deviceId }, displayName };
   }
@@ -93,7 +93,7 @@ export class SessionService {
 
   /** A watch-only token for someone without an account (Discord spectators, web viewers); no refresh. */
   async spectator(ip: string | undefined): Promise<SpectatorSession> {
-    await this.limit('signin.ip', ip ?? 'unknown');
+    if (ip) await this.limit('signin.ip', ip);
     const principal: Principal = { playerId: `spectator:${randomUUID()}`, roles: ['spectator'] };
     const access = await this.#o.tokens.issue(principal);
     return { playerId: principal.playerId, roles: principal.roles, accessToken: access.token, tokenType: 'Bearer', expiresIn: access.expiresIn };
@@ -101,7 +101,7 @@ export class SessionService {
 
   /** Spends a refresh token for a new session; a token presented twice signs its whole family out. */
   async refresh(refreshToken: string, ip: string | undefined): Promise<Session> {
-    await this.limit('refresh.ip', ip ?? 'unknown');
+    if (ip) await this.limit('refresh.ip', ip);
     const rotated = await this.#o.refresh.rotate(refreshToken);
     if (!rotated.ok) {
       if (rotated.reason === 'reused') {
@@ -121,7 +121,7 @@ export class SessionService {
 
   /** The address is counted before the platform is asked; the identity once it vouched. */
   async #vouch(ip: string | undefined, platform: () => Promise<Vouched>): Promise<Vouched> {
-    await this.limit('signin.ip', ip ?? 'unknown');
+    if (ip) await this.limit('signin.ip', ip);
     const vouched = await platform();
     await this.limit('signin.identity', `${vouched.identity.provider}.${vouched.identity.subject}`);
     return vouched;

@@ -80,6 +80,16 @@ describe('HTTP read API', () => {
     }
   });
 
+  test('anti-cheat findings are for auditors and admins, and the query is checked', async () => {
+    const player = await get('/anticheat/findings', { playerId: 'ilsa' });
+    assert.equal(player.status, 403);
+    const auditor = await get('/anticheat/findings?kind=command_rate&limit=10', { playerId: 'ops', roles: ['auditor'] });
+    assert.equal(auditor.status, 200);
+    assert.ok(Array.isArray(auditor.body.findings));
+    const bad = await get('/anticheat/findings?kind=speedhack', { playerId: 'ops', roles: ['auditor'] });
+    assert.equal(codeOf(bad.body), 'http/invalid_query');
+  });
+
   test('the OpenAPI document describes every route with its parameters and responses', async () => {
     const { status, body } = await get('/openapi.json');
     assert.equal(status, 200);

@@ -3,6 +3,7 @@ import type { PurchaseService } from '../../commands/purchases/index.ts';
 import type { ProjectionRunner } from '../../projections/index.ts';
 import type { OpenedStore } from '../eventStore.ts';
 import { adminRoutes } from './adminRoutes.ts';
+import { anticheatRoutes } from './anticheatRoutes.ts';
 import { ghostRoutes } from './ghostRoutes.ts';
 import { projectionRoutes } from './projectionRoutes.ts';
 import { purchaseRoutes } from './purchaseRoutes.ts';
@@ -22,6 +23,7 @@ export function apiRoutes({ opened, projector, purchases }: ApiServices): Route[
     ...readRoutes(opened.db, opened.schema),
     ...(purchases ? purchaseRoutes(purchases) : []),
     ...ghostRoutes(opened.store),
+    ...anticheatRoutes(opened.db, opened.schema),
     ...projectionRoutes(projector),
     ...adminRoutes(projector),
   ];

@@ -7,6 +7,7 @@ import { createEndpoint } from '@colyseus/core';
 import { z } from 'zod';
 import { StoreUnavailable } from '../../events/errors.ts';
 import { AccessDenied, accessCodes, hasRole, type Principal, type Role } from '../../rooms/shared/access.ts';
+import { PEER_HEADER } from './edge.ts';
 
 /** A refusal the client can act on: a status, a stable code and a sentence. */
 export class HttpError extends Error {
@@ -112,6 +113,8 @@ export type RouteAuth = { verify(token: string | undefined): Promise<Principal> 
 export type EndpointOptions = {
   auth: RouteAuth;
   onBug: (error: unknown, route: Route) => void;
+  /** The caller's address, for per-address limits (default: the header the HTTP edge stamps). */
+  peer?: (request: Request) => string | undefined;
 };
 
 /** `Authorization: Bearer <jwt>`; any other shape of the header is a bad token, not a missing one. */
@@ -192,7 +195,7 @@ export function toEndpoint(route: Route, options: EndpointOptions) {
       const query = parse(route.query, ctx.query, 'http/invalid_query', 'query');
       const raw = route.body ? await readJson(request, route.maxBodyBytes ?? MAX_BODY_BYTES) : undefined;
       const body = parse(route.body, raw, 'http/invalid_body', 'body');
-      const ip = request.headers.get('x-pantheon-peer') ?? undefined;
+      const ip = options.peer ? options.peer(request) : (request.headers.get(PEER_HEADER) ?? undefined);
       const result = await route.handle({ params, query, body, headers, principal, ip, request });
       return Response.json(route.response.parse(result));
     } catch (error) {

@@ -404,6 +404,8 @@ export class ProjectionRunner {
           try {
             await processor.apply(tx, relevant, tablesOf(schema, processor, loop.generation));
           } catch (error) {
+            // A connection lost mid-apply is the database's, not the handler's: retried.
+            if (isConnectionError(error)) throw error;
             throw new HandlerFailed(describe(error), { cause: error });
           }
         }

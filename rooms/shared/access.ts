@@ -48,6 +48,11 @@ export type RoomAccess = {
   readonly commandRate: RateRule;
   /** Frames a connection may send per second before Colyseus drops it (4002): the flood ceiling. */
   readonly maxMessagesPerSecond: number;
+  /**
+   * The joining client's address, from what the transport can vouch for (infra/server.ts);
+   * default: the header the HTTP edge stamps, else the transport's own.
+   */
+  peerOf?: (context: { headers?: Headers; ip?: string | string[] }) => string | undefined;
 };
 
 export const hasRole = (principal: Principal, role: Role): boolean => principal.roles.includes(role);

@@ -63,11 +63,16 @@ type Seat = { playerId: string } | { spectator: true; key: string };
  * What it returns becomes `client.auth`. (Seats the server reserves itself, as matchmaking
  * does, carry the principal it verified.) The error a client sees is `<code>: <message>`.
  */
+/** Behind the HTTP edge (infra/http/edge.ts) the peer address is the socket's, not a header a client can forge. */
+export function peerOf(access: RoomAccess, context: AuthContext): string | undefined {
+  if (access.peerOf) return access.peerOf(context);
+  const peer = context.headers?.get('x-pantheon-peer') ?? context.ip;
+  return (Array.isArray(peer) ? peer[0] : peer) ?? undefined;
+}
+
 export async function admitJoin(access: RoomAccess, roomName: string, token: string | undefined, rawOptions: unknown, context: AuthContext, seatsOf?: (setup: unknown) => readonly string[] | undefined): Promise<Principal> {
   try {
-    // Behind the HTTP edge (infra/http/edge.ts) the peer address is the socket's, not a header a client can forge.
-    const peer = context.headers?.get('x-pantheon-peer') ?? context.ip;
-    const principal = await access.admit(token, { ip: peer ?? undefined, roomName });
+    const principal = await access.admit(token, { ip: peerOf(access, context), roomName });
     const options = JoinOptions.safeParse(rawOptions ?? {});
     if (!options.success) throw new ServerError(ErrorCode.APPLICATION_ERROR, `${refusalCodes.badJoin}: ${z.prettifyError(options.error)}`);
     const setup = rawOptions !== null && typeof rawOptions === 'object' && 'setup' in rawOptions ? (rawOptions as { setup: unknown }).setup : undefined;

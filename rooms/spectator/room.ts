@@ -16,7 +16,7 @@ import { narrationStreamOf } from '../../infra/narrator/events.ts';
 import { foldSummary, matchKinds, type MatchSummary } from '../../projections/spectator/feed.ts';
 import { MatchRef } from '../../projections/spectator/queries.ts';
 import { AccessDenied, type Principal } from '../shared/access.ts';
-import { joinError, type RoomServices } from '../shared/colyseusRoom.ts';
+import { joinError, peerOf, type RoomServices } from '../shared/colyseusRoom.ts';
 
 export const spectatorCodes = {
   invalid: 'spectator/invalid_options',
@@ -52,8 +52,7 @@ export function spectatorRoom(services: SpectatorRoomServices) {
 
     static override async onAuth(token: string | undefined, _options: unknown, context: AuthContext): Promise<Principal> {
       try {
-        const peer = context.headers?.get('x-pantheon-peer') ?? context.ip;
-        return await services.access.admit(token, { ip: peer ?? undefined, roomName: 'spectator' });
+        return await services.access.admit(token, { ip: peerOf(services.access, context), roomName: 'spectator' });
       } catch (error) {
         throw error instanceof AccessDenied ? joinError(error) : error;
       }
