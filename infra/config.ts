@@ -37,6 +37,12 @@ export const ConfigSchema = z.object({
     .default('pantheon')
     .describe('pantheon'),
   PANTHEON_DATA_DIR: z.string().min(1).default('./data').describe('./data'),
+  /** EventStoreDB/KurrentDB holds the log instead (read models stay in DATABASE_URL or PGlite). */
+  EVENTSTORE_CONNECTION_STRING: z
+    .string()
+    .regex(/^esdb(\+discover)?:\/\/\S+$/, 'must be an esdb:// connection string')
+    .optional()
+    .describe('esdb://127.0.0.1:2113?tls=false'),
   PANTHEON_TRANSPORT: z.enum(['ws', 'uwebsockets']).default('ws').describe('ws'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info').describe('info'),
   /** On SIGTERM, how long rooms may play on to finish before they hand over to another process (infra/drain.ts); keep below the orchestrator's grace period. */

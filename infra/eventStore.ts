@@ -1,5 +1,8 @@
 // Chooses and opens the event store: PostgreSQL when DATABASE_URL is set, otherwise
-// embedded PGlite persisted under PANTHEON_DATA_DIR.
+// embedded PGlite persisted under PANTHEON_DATA_DIR; or, with EVENTSTORE_CONNECTION_STRING,
+// EventStoreDB/KurrentDB for the log while read models and checkpoints stay in that SQL
+// database (PostgreSQL or PGlite).
+import { openEventStoreDbStore } from '../events/eventstoredb/eventStoreDbStore.ts';
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import type { EventCatalog } from '../events/catalog.ts';
@@ -12,7 +15,7 @@ import type { Config } from './config.ts';
 import type { Logger } from './logger.ts';
 
 /** The store, and the database and schema it lives in (read models are kept beside it). */
-export type OpenedStore = { store: EventStore; kind: 'postgres' | 'pglite'; db: SqlExecutor; schema: string; close(): Promise<void> };
+export type OpenedStore = { store: EventStore; kind: 'postgres' | 'pglite' | 'eventstoredb'; db: SqlExecutor; schema: string; close(): Promise<void> };
 
 export class StoreStartError extends Error {
   readonly code = 'store/unreachable';
@@ -24,7 +27,7 @@ export class StoreStartError extends Error {
 
 export async function openConfiguredStore(config: Config, catalog: EventCatalog, logger: Logger): Promise<OpenedStore> {
   let db: SqlExecutor;
-  let kind: OpenedStore['kind'];
+  let kind: 'postgres' | 'pglite';
   if (config.DATABASE_URL) {
     kind = 'postgres';
     try {
@@ -42,10 +45,19 @@ export async function openConfiguredStore(config: Config, catalog: EventCatalog,
     await mkdir(dir, { recursive: true });
     db = await openPgliteExecutor(dir);
   }
-  const store = await openSqlEventStore({ db, catalog, schema: config.PANTHEON_DB_SCHEMA });
+  let store: EventStore;
+  try {
+    store = config.EVENTSTORE_CONNECTION_STRING
+      ? await openEventStoreDbStore({ connectionString: config.EVENTSTORE_CONNECTION_STRING, catalog, namespace: config.PANTHEON_DB_SCHEMA })
+      : await openSqlEventStore({ db, catalog, schema: config.PANTHEON_DB_SCHEMA });
+  } catch (error) {
+    await db.close();
+    throw error;
+  }
+  if (config.EVENTSTORE_CONNECTION_STRING) logger.info({ readModels: kind }, 'the log is in EventStoreDB; read models and checkpoints in the SQL database');
   return {
     store,
-    kind,
+    kind: config.EVENTSTORE_CONNECTION_STRING ? 'eventstoredb' : kind,
     db,
     schema: config.PANTHEON_DB_SCHEMA,
     async close() {

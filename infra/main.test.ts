@@ -97,3 +97,13 @@ test('the relay role without KAFKA_BROKERS refuses to start, naming the variable
   assert.equal(await server.exit, 1);
   assert.match(String(server.lines.find((line) => line.level === 60)!.msg), /KAFKA_BROKERS.*must be set with PANTHEON_ROLE=relay/);
 });
+
+test('with EVENTSTORE_CONNECTION_STRING the log is EventStoreDB: an unreachable one exits non-zero with one clear line', async () => {
+  const dir = await mkdtemp(path.join(tmpdir(), 'pantheon-esdb-'));
+  dirs.push(dir);
+  const server = run({ PORT: '0', PANTHEON_DATA_DIR: dir, EVENTSTORE_CONNECTION_STRING: 'esdb://127.0.0.1:1?tls=false&defaultDeadline=2000&maxDiscoverAttempts=1&discoveryInterval=100' });
+  assert.equal(await server.exit, 1);
+  const fatal = server.lines.find((line) => line.level === 60)!;
+  assert.equal(fatal.code, 'store/unavailable');
+  assert.equal(fatal.err, undefined);
+});

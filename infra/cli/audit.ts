@@ -95,7 +95,7 @@ async function roomStreamsSince(store: EventStore, from: number): Promise<string
   const categories = new Set([...roomRules.kinds.map((k) => k.name), GHOST_CATEGORY]);
   const streams = new Set<string>();
   const head = await store.headPosition();
-  const progress = progressBar('scanning the log', head - from + 1, { stdoutInUse: true });
+  const progress = progressBar('scanning the log', head - from + 1, { stdoutInUse: false });
   for (let position = from; position <= head; ) {
     const page = await store.readAll({ fromPosition: position, limit: 10_000, raw: true });
     if (page.length === 0) break;
