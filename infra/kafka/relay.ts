@@ -6,9 +6,12 @@
 //   (in PostgreSQL) only then. A crash or a broker outage re-sends from the checkpoint:
 //   delivery is at least once, and consumers dedupe by event id / stream version
 //   (consumer.ts).
-// - The producer is idempotent with one request in flight, so kafkajs's own retries
+// - Each producer is idempotent with one request in flight, so kafkajs's own retries
 //   neither duplicate nor reorder a partition's messages; a re-send after a failed
 //   batch may still duplicate it (a new request), which is the at-least-once part.
+// - A batch goes out through several producers at once (`lanes`): a stream always takes
+//   the same lane (by a hash of its id), so its events keep their order, while the lanes'
+//   requests are in flight together instead of waiting for each other's round trips.
 // - Broker errors are transient (`isTransient`): the runner backs off and retries the
 //   batch from the store until the broker answers again. Only errors that retrying
 //   cannot fix (a message too large, a bug) stop the relay, loudly.
@@ -39,6 +42,8 @@ export type KafkaRelayOptions = {
    * message.max.bytes (1 MiB by default). Bigger batches go out as several requests, in order.
    */
   maxRequestBytes?: number;
+  /** Producers sending side by side, each with its streams (default 4). */
+  lanes?: number;
   /** Metrics land here when given. */
   metrics?: Registry;
   now?: () => number;
@@ -107,10 +112,11 @@ export function createKafkaRelay(options: KafkaRelayOptions): KafkaRelay {
   const replicationFactor = options.replicationFactor ?? 1;
   const metrics = options.metrics ? createMetrics(options.metrics, name) : null;
 
+  const lanes = options.lanes ?? 4;
   const knownTopics = new Set<string>();
-  let producer: Producer | null = null;
+  let producers: Producer[] | null = null;
   let admin: Admin | null = null;
-  let connecting: Promise<Producer> | null = null;
+  let connecting: Promise<Producer[]> | null = null;
   let closed = false;
   const status: KafkaRelayStatus = {
     name,
@@ -125,28 +131,30 @@ export function createKafkaRelay(options: KafkaRelayOptions): KafkaRelay {
   };
 
   /** Connects lazily, so a relay starts (and its runner reports it) while the broker is still down. */
-  function connected(): Promise<Producer> {
-    if (producer) return Promise.resolve(producer);
+  function connected(): Promise<Producer[]> {
+    if (producers) return Promise.resolve(producers);
     connecting ??= (async () => {
-      const next = options.kafka.producer({
-        idempotent: true,
-        maxInFlightRequests: 1,
-        allowAutoTopicCreation: false,
-        // Named, so kafkajs does not warn about its 2.0 change: murmur2 of the key, as the Java client.
-        createPartitioner: Partitioners.DefaultPartitioner,
-        // Short kafkajs retries: a longer outage is the runner's to wait out.
-        retry: { initialRetryTime: 100, maxRetryTime: 1000, retries: 3 },
-      });
+      const next = Array.from({ length: lanes }, () =>
+        options.kafka.producer({
+          idempotent: true,
+          maxInFlightRequests: 1,
+          allowAutoTopicCreation: false,
+          // Named, so kafkajs does not warn about its 2.0 change: murmur2 of the key, as the Java client.
+          createPartitioner: Partitioners.DefaultPartitioner,
+          // Short kafkajs retries: a longer outage is the runner's to wait out.
+          retry: { initialRetryTime: 100, maxRetryTime: 1000, retries: 3 },
+        }),
+      );
       const nextAdmin = options.kafka.admin();
       try {
-        await next.connect();
+        await Promise.all(next.map((lane) => lane.connect()));
         await nextAdmin.connect();
       } catch (error) {
-        await next.disconnect().catch(() => {});
+        await Promise.all(next.map((lane) => lane.disconnect().catch(() => {})));
         await nextAdmin.disconnect().catch(() => {});
         throw error;
       }
-      producer = next;
+      producers = next;
       admin = nextAdmin;
       return next;
     })().finally(() => {
@@ -156,10 +164,10 @@ export function createKafkaRelay(options: KafkaRelayOptions): KafkaRelay {
   }
 
   async function reset(): Promise<void> {
-    const [oldProducer, oldAdmin] = [producer, admin];
-    producer = null;
+    const [oldProducers, oldAdmin] = [producers, admin];
+    producers = null;
     admin = null;
-    await oldProducer?.disconnect().catch(() => {});
+    await Promise.all((oldProducers ?? []).map((lane) => lane.disconnect().catch(() => {})));
     await oldAdmin?.disconnect().catch(() => {});
   }
 
@@ -177,20 +185,29 @@ export function createKafkaRelay(options: KafkaRelayOptions): KafkaRelay {
     const first = events[0];
     const last = events.at(-1);
     if (!first || !last) return;
-    const requests = toRequests(events, options.topicPrefix, options.maxRequestBytes ?? 900_000);
+    const byLane = Array.from({ length: lanes }, (): RecordedEvent[] => []);
+    for (const event of events) byLane[laneOf(event.streamId, lanes)]!.push(event);
+    const requests = byLane.map((laneEvents) => toRequests(laneEvents, options.topicPrefix, options.maxRequestBytes ?? 900_000));
     status.inFlight = { from: first.position, to: last.position, events: events.length };
     const started = performance.now();
     try {
       const live = await connected();
-      await ensureTopics([...new Set(requests.flatMap((request) => [...request.keys()]))]);
-      // One after the other: a stream's later events never overtake its earlier ones.
-      for (const request of requests) {
-        await live.sendBatch({
-          acks: -1,
-          timeout: options.ackTimeoutMs ?? 30_000,
-          topicMessages: [...request].map(([topic, messages]) => ({ topic, messages })),
-        });
-      }
+      await ensureTopics([...new Set(requests.flat().flatMap((request) => [...request.keys()]))]);
+      // The lanes side by side; within a lane one request after the other, so a stream's
+      // later events never overtake its earlier ones. Every lane must be acknowledged.
+      const sent = await Promise.allSettled(
+        requests.map(async (laneRequests, lane) => {
+          for (const request of laneRequests) {
+            await live[lane]!.sendBatch({
+              acks: -1,
+              timeout: options.ackTimeoutMs ?? 30_000,
+              topicMessages: [...request].map(([topic, messages]) => ({ topic, messages })),
+            });
+          }
+        }),
+      );
+      const failed = sent.find((result) => result.status === 'rejected');
+      if (failed) throw failed.reason;
     } catch (error) {
       status.connected = false;
       status.failedBatches += 1;
@@ -232,6 +249,14 @@ export function createKafkaRelay(options: KafkaRelayOptions): KafkaRelay {
       await reset();
     },
   };
+}
+
+/** A stream's lane: FNV-1a of its id, so the same stream always takes the same producer. */
+function laneOf(streamId: string, lanes: number): number {
+  if (lanes === 1) return 0;
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < streamId.length; i++) hash = Math.imul(hash ^ streamId.charCodeAt(i), 0x01000193);
+  return (hash >>> 0) % lanes;
 }
 
 /** Messages by topic, cut into requests of at most `maxBytes` (each request's messages keep the log's order). */

@@ -328,8 +328,9 @@ export class ProjectionRunner {
     this.#wake();
     let attempt = 0;
     const liveInterval = this.#options.liveBatchIntervalMs ?? 25;
+    const batchSize = this.#options.batchSize ?? 500;
     while (!signal.aborted) {
-      const subscription = store.subscribeAll({ after: loop.position, batchSize: this.#options.batchSize ?? 500, signal });
+      const subscription = store.subscribeAll({ after: loop.position, batchSize, signal });
       try {
         const pages = subscription.pages()[Symbol.asyncIterator]();
         let next = pages.next();
@@ -344,8 +345,15 @@ export class ProjectionRunner {
           }
           if (result.done) return;
           const started = this.#now();
+          // A full page means a backlog: read the next one while this one is applied.
+          const backlog = result.value.length >= batchSize;
+          if (backlog) {
+            next = pages.next();
+            next.catch(() => {}); // awaited below; a failure of this page must not leave it unhandled
+          }
           await this.#applyLive(loop, result.value);
           attempt = 0;
+          if (backlog) continue;
           // Gather what arrives meanwhile into the next batch rather than committing a
           // transaction per append: a few ms of lag buys far fewer, larger batches.
           const pause = liveInterval - (this.#now() - started);

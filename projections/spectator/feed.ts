@@ -152,8 +152,25 @@ export function evolveSummary(summary: MatchSummary | undefined, event: Recorded
   const fresh = opened(event);
   if (fresh) return fresh;
   if (!summary || !feedEventTypes.has(event.type)) return summary;
-  // Copied once per event (structuredClone: summaries are plain JSON), then edited in place.
+  // Copied (structuredClone: summaries are plain JSON), then edited in place.
   const next: MatchSummary = structuredClone(summary);
+  applyInPlace(next, event);
+  return next;
+}
+
+/**
+ * The same step on a summary the caller owns (the read model's batch, whose summaries are
+ * fresh objects): no copy per event. Returns the summary the event leaves.
+ */
+export function evolveOwnedSummary(summary: MatchSummary | undefined, event: RecordedEvent): MatchSummary | undefined {
+  const fresh = opened(event);
+  if (fresh) return fresh;
+  if (!summary || !feedEventTypes.has(event.type)) return summary;
+  applyInPlace(summary, event);
+  return summary;
+}
+
+function applyInPlace(next: MatchSummary, event: RecordedEvent): void {
   const tick = event.type === 'NarrationGenerated' ? next.tick : (event.metadata.tick ?? next.tick);
   const fighters = next.sides.flatMap((s) => s.fighters);
   const find = (id: string) => fighters.find((f) => f.id === id);
@@ -264,7 +281,6 @@ export function evolveSummary(summary: MatchSummary | undefined, event: Recorded
   next.updatedAt = event.metadata.recordedAt;
   next.revision += 1;
   next.position = event.position;
-  return next;
 }
 
 /** Folds events (in order) from `summary` on: what a reader without the read model uses. */

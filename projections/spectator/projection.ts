@@ -10,7 +10,7 @@ import type { SqlQueryable } from '../../events/sql/executor.ts';
 import { matchOpeners } from '../matches/openMatches.ts';
 import { rowsWhereIn, writeRows, type Column } from '../runner/bulk.ts';
 import { defineProjection, type ProjectionTables } from '../runner/projection.ts';
-import { evolveSummary, feedEventTypes, feedStreamOf, type MatchSummary } from './feed.ts';
+import { evolveOwnedSummary, feedEventTypes, feedStreamOf, type MatchSummary } from './feed.ts';
 
 export const SPECTATOR = 'spectator';
 /** Bump when feed.ts or this handler change what rows hold: the runner rebuilds on start. */
@@ -39,7 +39,8 @@ async function apply(tx: SqlQueryable, events: readonly RecordedEvent[], tables:
   for (const event of events) {
     const stream = feedStreamOf(event);
     if (stream === null) continue;
-    const next = evolveSummary(summaries.get(stream), event);
+    // The summaries are this batch's own (read from rows or just opened): folded in place.
+    const next = evolveOwnedSummary(summaries.get(stream), event);
     if (!next) continue;
     summaries.set(stream, next);
     touched.add(stream);
