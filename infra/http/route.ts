@@ -100,6 +100,8 @@ export function accessError(error: AccessDenied): HttpError {
   }
 }
 
+const NoQuery = z.strictObject({});
+
 function parse<S extends Schema>(schema: S | undefined, value: unknown, code: string, what: string): z.output<S> {
   if (!schema) return undefined as z.output<S>;
   const parsed = schema.safeParse(value ?? {});
@@ -192,7 +194,8 @@ export function toEndpoint(route: Route, options: EndpointOptions) {
       if (principal && !allowed(access, principal, params)) {
         throw new AccessDenied(accessCodes.forbidden, access === 'player' ? 'this belongs to another player' : `${route.name} needs ${describeAccess(access)}`);
       }
-      const query = parse(route.query, ctx.query, 'http/invalid_query', 'query');
+      // A route that declares no query takes none: an unknown parameter is refused, not ignored.
+      const query = parse(route.query ?? NoQuery, ctx.query, 'http/invalid_query', 'query');
       const raw = route.body ? await readJson(request, route.maxBodyBytes ?? MAX_BODY_BYTES) : undefined;
       const body = parse(route.body, raw, 'http/invalid_body', 'body');
       const ip = options.peer ? options.peer(request) : (request.headers.get(PEER_HEADER) ?? undefined);

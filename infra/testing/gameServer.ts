@@ -20,6 +20,8 @@ import { apiRoutes } from '../http/api.ts';
 import { projectionRoutes } from '../http/projectionRoutes.ts';
 import type { Route } from '../http/route.ts';
 import { startProjector } from '../projector.ts';
+import { createPurchaseService } from '../../commands/purchases/index.ts';
+import { WalletService } from '../../commands/wallet/service.ts';
 import { SignedInClient } from './signedIn.ts';
 import { startGameServer, type GameServer } from '../server.ts';
 
@@ -81,7 +83,9 @@ export async function startTestGameServer(label: string, options: TestGameServer
   let readRoutes: Route[] = [];
   if (options.readSide === true) {
     projector = await startProjector(opened, logger);
-    readRoutes = apiRoutes({ opened, projector });
+    // Purchases as configured (by default no platform is: every receipt is refused with a code).
+    const purchases = createPurchaseService({ store, wallets: new WalletService({ store }), config, logger });
+    readRoutes = apiRoutes({ opened, projector, purchases });
   } else if (options.readSide) {
     projector = await openProjectionRunner({ db, store, schema: schema.name, processors: options.readSide.processors, logger });
     await projector.start();
