@@ -1,5 +1,6 @@
 // The application's event catalog: every event type any part of Pantheon appends.
 import { accountEventDefinitions } from '../commands/account/events.ts';
+import { contentEventDefinitions } from '../commands/content/events.ts';
 import { purchaseEvents } from '../commands/purchases/events.ts';
 import { walletEvents } from '../commands/wallet/events.ts';
 import { EventCatalog } from '../events/catalog.ts';
@@ -11,5 +12,5 @@ import { roomEventDefinitions } from '../rooms/shared/roomEvents.ts';
 import { narratorEventDefinitions } from './narrator/events.ts';
 
 export function createCatalog(): EventCatalog {
-  return new EventCatalog([...roomEventDefinitions, ...battleEvents, ...raidEventDefinitions, ...ritualEventDefinitions, ...auditEventDefinitions, ...walletEvents, ...purchaseEvents, ...narratorEventDefinitions, ...accountEventDefinitions]);
+  return new EventCatalog([...roomEventDefinitions, ...battleEvents, ...raidEventDefinitions, ...ritualEventDefinitions, ...auditEventDefinitions, ...walletEvents, ...purchaseEvents, ...narratorEventDefinitions, ...accountEventDefinitions, ...contentEventDefinitions]);
 }

@@ -26,14 +26,16 @@ export type ProcessorServices = {
   wallets: WalletService;
   /** Only where the narrator role runs. */
   narrator?: Narrator;
+  /** Content published through the log, loaded up to a position (the audit worker waits for it). */
+  contentAt?: (position: number) => Promise<void>;
 };
 
 /** The processors the given roles run, each exactly once across a deployment's roles. */
 export function processorsOf(runs: (role: Role) => boolean, services: ProcessorServices): Processor[] {
-  const { store, catalog, logger, wallets, narrator } = services;
+  const { store, catalog, logger, wallets, narrator, contentAt } = services;
   return [
     ...(runs('projector') ? [...readModels(), ...processManagers(store, wallets)] : []),
-    ...(runs('audit') ? [auditWorker({ store, rules: roomRules, catalog, logger: logger.child({ component: 'audit' }) })] : []),
+    ...(runs('audit') ? [auditWorker({ store, rules: roomRules, catalog, logger: logger.child({ component: 'audit' }), ...(contentAt ? { contentAt } : {}) })] : []),
     ...(runs('narrator') && narrator ? [narratorReactor({ narrator, store, logger })] : []),
   ];
 }

@@ -6,6 +6,7 @@ import path from 'node:path';
 import { SingleBar } from 'cli-progress';
 import { pino } from 'pino';
 import type { z } from 'zod';
+import { loadPublishedContent } from '../../commands/content/follower.ts';
 import type { EventStore } from '../../events/store.ts';
 import { createCatalog } from '../catalog.ts';
 import { loadConfig, type Config } from '../config.ts';
@@ -71,6 +72,9 @@ export async function withStore<T>(work: (session: Session) => Promise<T>, env: 
     throw new CliError('store/unreachable', `cannot open the event store: ${message}`);
   });
   try {
+    // Content versions published through the log, so an audit can replay a stream recorded
+    // under one of them (bundled versions need no loading).
+    await loadPublishedContent(opened.store, logger);
     return await work({ store: opened.store, opened, config, logger });
   } finally {
     await opened.close().catch(() => undefined);

@@ -1,9 +1,11 @@
 // The HTTP API served beside the rooms: every route, composed over the services it reads.
+import { ContentService } from '../../commands/content/service.ts';
 import type { PurchaseService } from '../../commands/purchases/index.ts';
 import type { ProjectionRunner } from '../../projections/index.ts';
 import type { OpenedStore } from '../eventStore.ts';
 import { adminRoutes } from './adminRoutes.ts';
 import { anticheatRoutes } from './anticheatRoutes.ts';
+import { contentRoutes } from './contentRoutes.ts';
 import { ghostRoutes } from './ghostRoutes.ts';
 import { projectionRoutes } from './projectionRoutes.ts';
 import { purchaseRoutes } from './purchaseRoutes.ts';
@@ -15,9 +17,11 @@ export type ApiServices = {
   opened: Pick<OpenedStore, 'store' | 'db' | 'schema'>;
   projector: ProjectionRunner;
   purchases?: PurchaseService;
+  /** Content publishing; default: a service over `opened.store` and this process's registry. */
+  content?: ContentService;
 };
 
-export function apiRoutes({ opened, projector, purchases }: ApiServices): Route[] {
+export function apiRoutes({ opened, projector, purchases, content }: ApiServices): Route[] {
   return [
     ...walletRoutes(opened.db, opened.schema),
     ...readRoutes(opened.db, opened.schema),
@@ -26,5 +30,6 @@ export function apiRoutes({ opened, projector, purchases }: ApiServices): Route[
     ...anticheatRoutes(opened.db, opened.schema),
     ...projectionRoutes(projector),
     ...adminRoutes(projector),
+    ...contentRoutes(content ?? new ContentService({ store: opened.store })),
   ];
 }

@@ -18,6 +18,8 @@ export type AuditWorkerDeps = {
   rules: RulesRegistry;
   catalog: EventCatalog;
   logger: Pick<Logger, 'info' | 'warn' | 'error'>;
+  /** Resolves once content published up to `position` is loadable (the content follower), so a match under a just-published version audits. */
+  contentAt?: (position: number) => Promise<void>;
 };
 
 export const AUDIT_WORKER = 'audit_worker';
@@ -30,6 +32,7 @@ export function auditWorker(deps: AuditWorkerDeps): Reactor {
       // A batch may end a stream more than once only by redelivery; audit each once.
       const ended = new Map<string, RecordedEvent>();
       for (const event of events) ended.set(event.streamId, event);
+      if (deps.contentAt) await deps.contentAt(events.at(-1)!.position);
       for (const [streamId, end] of ended) await auditEnded(deps, streamId, end);
     },
   });
