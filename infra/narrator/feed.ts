@@ -3,22 +3,29 @@
 // is passed on only after the moderation endpoint cleared the text so far); if a later
 // piece is flagged, the pieces already sent are `retracted` and the offline text follows.
 // `recorded` is the narration as the log holds it, sent once it is durable: it is the one
-// to keep. In-process only: other processes read NarrationGenerated from the log.
-import type { NarrationUse } from './events.ts';
+// to keep. In-process only: bus.ts carries it to the spectator rooms of other processes.
+import { z } from 'zod';
+import { NarrationUse } from './events.ts';
 
-type About = {
+/** Far above any narration (prompts.ts caps them at a few hundred characters): a bound for what crosses processes. */
+const MAX_PIECE_CHARS = 8000;
+
+const About = z.object({
   /** The NarrationGenerated event id the pieces will end up in. */
-  narrationId: string;
+  narrationId: z.string().min(1).max(128),
   /** The narration stream (`narration-…`). */
-  streamId: string;
-  roomStreamId: string | null;
-  use: NarrationUse;
-};
+  streamId: z.string().min(1).max(256),
+  roomStreamId: z.string().min(1).max(256).nullable(),
+  use: NarrationUse,
+});
 
-export type FeedMessage =
-  | (About & { type: 'delta'; text: string })
-  | (About & { type: 'retracted' })
-  | (About & { type: 'recorded'; text: string; offline: boolean });
+/** One piece of the feed; also its wire form between processes (infra/narrator/bus.ts). */
+export const FeedMessage = z.discriminatedUnion('type', [
+  About.extend({ type: z.literal('delta'), text: z.string().max(MAX_PIECE_CHARS) }),
+  About.extend({ type: z.literal('retracted') }),
+  About.extend({ type: z.literal('recorded'), text: z.string().max(MAX_PIECE_CHARS), offline: z.boolean() }),
+]);
+export type FeedMessage = z.infer<typeof FeedMessage>;
 
 export type FeedListener = (message: FeedMessage) => void;
 

@@ -1,9 +1,10 @@
 // The oracle narrator: GPT narration of battle highlights, raid calls, ritual omens and codex
 // lore, recorded in the log as NarrationGenerated. Composition from the config:
 //
-//   const narrator = createNarrator(config, { logger, metrics });
+//   const narration = createNarrationBus(config, logger);   // shared with the game server's spectator rooms
+//   const narrator = createNarrator(config, { logger, metrics, bus: narration });
 //   const reactors = [narratorReactor({ narrator, store: opened.store, logger })];
-//   … on shutdown: await narrator.close() before stopping the projector.
+//   … on shutdown: await narrator.close() before stopping the projector, then narration.close().
 //
 // With no OPENAI_API_KEY every narration comes from the offline templates; with REDIS_URL
 // the rate limits, the daily budget and the prompt cache are shared by every process.
@@ -11,6 +12,7 @@ import { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
 import type { Config } from '../config.ts';
+import type { NarrationBus } from './bus.ts';
 import { memoryCache, redisCache } from './cache.ts';
 import { CircuitBreaker, type CircuitBreakerOptions } from './circuitBreaker.ts';
 import { NarrationFeed } from './feed.ts';
@@ -38,6 +40,8 @@ export type CreateNarratorOptions = {
   deadlineMs?: number;
   circuit?: Pick<CircuitBreakerOptions, 'failureThreshold' | 'cooldownMs'>;
   feed?: NarrationFeed;
+  /** Where every piece of the feed is also published, for spectator rooms in any process (bus.ts); left open on close. */
+  bus?: Pick<NarrationBus, 'publish'>;
   now?: () => number;
 };
 
@@ -60,6 +64,9 @@ export function createNarrator(config: NarratorConfig, options: CreateNarratorOp
     },
   });
   metrics?.circuitOpen.set(0);
+  const feed = options.feed ?? new NarrationFeed();
+  const bus = options.bus;
+  const stopForwarding = bus ? feed.listen((message) => bus.publish(message)) : null;
   const model = config.OPENAI_API_KEY
     ? openAiModelClient({ apiKey: config.OPENAI_API_KEY, baseURL: config.OPENAI_BASE_URL, model: config.OPENAI_MODEL, timeoutMs: options.timeoutMs, maxRetries: options.maxRetries })
     : null;
@@ -71,17 +78,19 @@ export function createNarrator(config: NarratorConfig, options: CreateNarratorOp
     budget: redis ? redisTokenBudget(redis, { prefix, dailyTokens, now }) : memoryTokenBudget({ dailyTokens, now }),
     cache: redis ? redisCache(redis, { prefix, onError: (error) => logger.warn({ err: error }, 'narrator cache unavailable') }) : memoryCache(),
     breaker,
-    feed: options.feed ?? new NarrationFeed(),
+    feed,
     metrics,
     logger,
     deadlineMs: options.deadlineMs,
     close: async () => {
+      stopForwarding?.();
       if (ownRedis) await ownRedis.quit().catch(() => ownRedis.disconnect());
     },
   });
 }
 
 export { NarrationGenerated, narrationStreamOf, loreStreamOf, narratorEventDefinitions, type NarrationData } from './events.ts';
+export { createNarrationBus, localNarrationBus, redisNarrationBus, type NarrationBus } from './bus.ts';
 export { NarrationFeed, type FeedMessage } from './feed.ts';
 export { Narrator, NarratorClosed, type NarrationResult } from './narrator.ts';
 export { codexLore, narratorReactor, NARRATOR, type CodexLore } from './reactor.ts';

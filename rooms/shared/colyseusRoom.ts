@@ -38,6 +38,14 @@ export type RoomServices = {
   access: RoomAccess;
   /** Graceful drain at shutdown (infra/drain.ts); without it a room hands over at once. */
   drain?: RoomDrain;
+  /**
+   * Live narration pieces of a match as the narrator produces them, in whichever process
+   * (infra/narrator/bus.ts), for the spectator room; returns the function that stops them.
+   * Absent: spectators see a narration once it is recorded (in `summary`).
+   */
+  narration?: {
+    subscribe(roomStreamId: string, listener: (piece: { type: 'delta' | 'retracted' | 'recorded'; narrationId: string; text?: string }) => void): () => void;
+  };
 };
 
 /**

@@ -7,6 +7,11 @@
 // reads the event store (which every game server process has) a few times a second, from
 // the versions it has already folded. Watching never writes anything.
 //
+// Live narration: with `services.narration`, the room also relays the narrator's pieces for
+// its match as they are produced (streamed sentences, a retraction, then the recorded text),
+// as `narration` messages: a preview; the narration to keep arrives as `recorded` and in the
+// next `summary`. Pieces produced before a client joined are not replayed.
+//
 // Create one per match (`client.create('spectator', { match, spectator: true })`) and share
 // it by room id; registered with `.filterBy(['match'])`, `joinOrCreate` shares it too.
 import { ErrorCode, Room, ServerError, type AuthContext, type Client } from '@colyseus/core';
@@ -29,7 +34,10 @@ export const SpectatorOptions = z.object({ match: MatchRef, spectator: z.boolean
 /** How often the room looks for new events of its match. */
 export const SPECTATOR_POLL_MS = 250;
 
-export type SpectatorRoomServices = Pick<RoomServices, 'store' | 'log' | 'access'> & { pollMs?: number };
+export type SpectatorRoomServices = Pick<RoomServices, 'store' | 'log' | 'access' | 'narration'> & { pollMs?: number };
+
+/** The `narration` message: a live piece of a narration of this match (docs/protocol.md). */
+export type NarrationMessage = { type: 'delta' | 'retracted' | 'recorded'; narrationId: string; text?: string };
 
 export function spectatorRoom(services: SpectatorRoomServices) {
   const { store } = services;
@@ -49,6 +57,7 @@ export function spectatorRoom(services: SpectatorRoomServices) {
     /** Next versions to read: the match's stream and its narration stream. */
     #next = { room: 0, narration: 0 };
     #polling = false;
+    #stopNarration: (() => void) | undefined;
 
     static override async onAuth(token: string | undefined, _options: unknown, context: AuthContext): Promise<Principal> {
       try {
@@ -66,6 +75,7 @@ export function spectatorRoom(services: SpectatorRoomServices) {
       this.streamId = streamId;
       this.maxClients = 500;
       await this.setMetadata({ match: options.data.match, streamId });
+      this.#stopNarration = services.narration?.subscribe(streamId, (piece) => this.#relay(piece));
       await this.#poll();
       this.clock.setInterval(() => void this.#poll(), services.pollMs ?? SPECTATOR_POLL_MS);
       services.log.info({ room: this.roomId, stream: streamId }, 'spectator room opened');
@@ -78,6 +88,17 @@ export function spectatorRoom(services: SpectatorRoomServices) {
         throw new ServerError(ErrorCode.APPLICATION_ERROR, `${spectatorCodes.otherMatch}: this room shows ${this.streamId}; create one for ${options.data.match}`);
       }
       if (this.summary) client.send('summary', this.summary);
+    }
+
+    override onDispose() {
+      this.#stopNarration?.();
+      this.#stopNarration = undefined;
+    }
+
+    #relay(piece: NarrationMessage) {
+      const message: NarrationMessage = { type: piece.type, narrationId: piece.narrationId };
+      if (piece.type !== 'retracted' && piece.text !== undefined) message.text = piece.text;
+      this.broadcast('narration', message);
     }
 
     async #poll() {
