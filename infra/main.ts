@@ -8,6 +8,7 @@
 //   all        every one of them in this process (the default), the relay only with KAFKA_BROKERS
 // Embedded defaults (PGlite under ./data, ws transport, port 2567) unless the environment
 // says otherwise. Every role serves /healthz, /readyz and /metrics on PORT.
+import { followPublishedContent, type ContentFollower } from '../commands/content/follower.ts';
 import { WalletService } from '../commands/wallet/service.ts';
 import { createPurchaseService } from '../commands/purchases/index.ts';
 import type { ProjectionRunner } from '../projections/index.ts';
@@ -20,7 +21,7 @@ import { startRelayService, type RelayService } from './kafka/relayService.ts';
 import { createLogger } from './logger.ts';
 import { createDiscord, type Discord } from './discord/index.ts';
 import { auditMetrics, createMetrics, metricsRoutes } from './metrics.ts';
-import { createNarrator, type Narrator } from './narrator/index.ts';
+import { createNarrationBus, createNarrator, type NarrationBus, type Narrator } from './narrator/index.ts';
 import { startOpsServer, type OpsServer } from './opsServer.ts';
 import { processorsOf } from './processors.ts';
 import { startProjector } from './projector.ts';
@@ -40,6 +41,8 @@ async function main(): Promise<void> {
   let relay: RelayService | undefined;
   let narrator: Narrator | undefined;
   let discord: Discord | undefined;
+  let narration: NarrationBus | undefined;
+  let content: ContentFollower | undefined;
 
   // Installed first, so a signal during start-up still shuts down in order: rooms first
   // (they finish or hand over), then whatever reads the log, then the store.
@@ -51,9 +54,11 @@ async function main(): Promise<void> {
     metrics.readiness.markDraining();
     if (game) await drainer.drain(game);
     await narrator?.close();
+    await narration?.close();
     await discord?.stop();
     await projector?.stop();
     await relay?.stop();
+    await content?.stop();
     await ops?.close();
     await opened?.close();
     logger.info('stopped');
@@ -68,9 +73,13 @@ async function main(): Promise<void> {
   const instrumented = { ...opened, store };
   metrics.readiness.addCheck('store', () => opened.store.headPosition());
   if (runs('audit')) auditMetrics(metrics.registry, opened.db, opened.schema);
+  // Content versions published through the log: rooms here take the active one, audits here replay any of them.
+  if (runs('game') || runs('audit')) content = await followPublishedContent(store, logger);
 
   const wallets = new WalletService({ store });
-  if (runs('narrator')) narrator = createNarrator(config, { logger, metrics: metrics.registry });
+  // Live narration for spectator rooms: Redis pub/sub with REDIS_URL (the narrator may run in another process), in process without.
+  if (runs('narrator') || runs('game')) narration = createNarrationBus(config, logger);
+  if (runs('narrator')) narrator = createNarrator(config, { logger, metrics: metrics.registry, bus: narration });
   // Slash commands are answered wherever the endpoint is served (game servers, the discord
   // role); live match messages are posted only by the discord role's publisher.
   discord = createDiscord({
@@ -80,7 +89,7 @@ async function main(): Promise<void> {
     store,
     logger,
   });
-  const processors = [...processorsOf(runs, { store, catalog, logger, wallets, narrator }), ...discord.reactors];
+  const processors = [...processorsOf(runs, { store, catalog, logger, wallets, narrator, ...(content ? { contentAt: content.waitFor } : {}) }), ...discord.reactors];
   if (processors.length > 0) projector = await startProjector(instrumented, logger, { processors, metrics: metrics.registry });
   logger.info({ processors: processors.map((processor) => processor.name) }, processors.length > 0 ? 'projector running' : 'no projector in this role');
 
@@ -99,6 +108,7 @@ async function main(): Promise<void> {
       endpoints: metricsRoutes(metrics),
       onTick: metrics.onTick,
       drain: drainer.rooms,
+      narration,
     });
     await drainer.listen(game);
     game.markReady();

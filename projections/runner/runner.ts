@@ -264,12 +264,16 @@ export class ProjectionRunner {
       // The next page is read while this one is applied.
       reading = read((page.at(-1)?.position ?? position) + 1);
       if (page.length > 0) {
-        await db.transaction(async (tx) => {
-          for (const { projection, generation } of targets) {
+        // The projections side by side, each in a transaction of its own: their new tables
+        // are invisible until the swap, so a page need not land in all of them at once, and
+        // the database works on one projection's rows while this process builds another's.
+        await Promise.all(
+          targets.map(({ projection, generation }) => {
             const relevant = relevantTo(projection, page);
-            if (relevant.length > 0) await projection.apply(tx, relevant, tablesOf(schema, projection, generation));
-          }
-        }, REBUILDABLE);
+            if (relevant.length === 0) return undefined;
+            return db.transaction((tx) => projection.apply(tx, relevant, tablesOf(schema, projection, generation)), REBUILDABLE);
+          }),
+        );
         position = page.at(-1)!.position;
         events += page.length;
         onProgress?.(position, Math.max(head, position));
