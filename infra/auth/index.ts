@@ -1,6 +1,7 @@
 // Identity and access, composed from the config: session tokens, refresh tokens and rate
 // limits (in Redis with REDIS_URL, else in this process), the platform verifiers, the
 // account service, the rooms' join gate and the HTTP routes.
+import { memoryCommandBudget, redisCommandBudget } from './commandBudget.ts';
 import { randomBytes } from 'node:crypto';
 import { Redis } from 'ioredis';
 import { AccountService } from '../../commands/account/service.ts';
@@ -104,6 +105,9 @@ export async function createAuth(config: Config, store: EventStore, logger: Logg
       return principal;
     },
     commandRate: limits['command.player'],
+    commandBudget: redis
+      ? redisCommandBudget(redis, limits['command.all'], { prefix, logger: log, now })
+      : memoryCommandBudget(limits['command.all'], now),
     maxMessagesPerSecond: Math.max(60, Math.ceil((limits['command.player'].limit * 1000) / limits['command.player'].windowMs) * 3),
   };
 

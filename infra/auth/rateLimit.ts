@@ -24,8 +24,10 @@ export type RateLimits = {
   'join.ip': RateRule;
   /** Account changes (link, unlink) per player. */
   'account.player': RateRule;
-  /** Commands per player per room (decided in the room's process; see colyseusRoom.ts). */
+  /** Commands per player per room, decided at once in the room (colyseusRoom.ts). */
   'command.player': RateRule;
+  /** Commands per player summed over all their rooms and processes, each tick (commandBudget.ts). */
+  'command.all': RateRule;
 };
 export type RateLimitName = keyof RateLimits;
 
@@ -37,6 +39,7 @@ export const defaultRateLimits: RateLimits = {
   'join.ip': { limit: 300, windowMs: 60_000 },
   'account.player': { limit: 20, windowMs: 60_000 },
   'command.player': { limit: 20, windowMs: 1_000 },
+  'command.all': { limit: 40, windowMs: 1_000 },
 };
 
 const limitNames = Object.keys(defaultRateLimits) as RateLimitName[];

@@ -18,7 +18,7 @@ import { progressionOf } from '../../projections/progression/index.ts';
 import { readModelTable } from '../../projections/runner/tables.ts';
 import { MatchRef, summaryOf } from '../../projections/spectator/index.ts';
 import { walletOf } from '../../projections/wallets/index.ts';
-import { defineRoute, HttpError, type Route } from '../http/route.ts';
+import { defineRoute, HttpError, readBody, type Route } from '../http/route.ts';
 import type { Logger } from '../logger.ts';
 import { EPHEMERAL, Interaction, InteractionResponse, InteractionType, ResponseType, type MessageData } from './commands.ts';
 import { auditMessage, codexMessage, leaderboardMessage, progressMessage, refusalMessage, walletMessage, type AuditView } from './render.ts';
@@ -167,25 +167,6 @@ async function auditOf(db: SqlQueryable, schema: string, streamId: string): Prom
   };
 }
 
-/** The raw body, refusing more than `limit` bytes: the signature covers these exact bytes. */
-async function rawBody(request: Request, limit: number): Promise<Buffer> {
-  if (!request.body) return Buffer.alloc(0);
-  const reader = request.body.getReader();
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    size += value.byteLength;
-    if (size > limit) {
-      await reader.cancel().catch(() => {});
-      throw new HttpError(413, 'http/body_too_large', `interactions are limited to ${limit} bytes`);
-    }
-    chunks.push(value);
-  }
-  return Buffer.concat(chunks);
-}
-
 export function interactionRoutes(services: InteractionServices): Route[] {
   const now = services.now ?? Date.now;
   const deadline = services.answerDeadline ?? (() => new Promise<void>((resolve) => setTimeout(resolve, ANSWER_WITHIN_MS).unref()));
@@ -237,7 +218,8 @@ export function interactionRoutes(services: InteractionServices): Route[] {
       refusals: { 401: 'the request is not signed by Discord with this application key', 400: 'not an interaction' },
       async handle({ request }) {
         if (!request) throw new HttpError(400, discordCodes.invalidInteraction, 'no request');
-        const body = await rawBody(request, MAX_INTERACTION_BYTES);
+        // The raw bytes: the signature covers exactly these.
+        const body = await readBody(request, MAX_INTERACTION_BYTES);
         const check = verifyInteraction({
           publicKey: services.publicKey,
           signature: request.headers.get('x-signature-ed25519'),

@@ -143,15 +143,15 @@ export function allowed(access: Access, principal: Principal, params: unknown): 
 
 const hasPlayerParam = (schema: Schema | undefined) => schema instanceof z.ZodObject && 'playerId' in schema.shape;
 
-/** Reads the body as JSON, refusing more than `limit` bytes (even when no Content-Length said so). */
-async function readJson(request: Request, limit: number): Promise<unknown> {
+/**
+ * The body's bytes, refusing more than `limit` (even when no Content-Length said so). A
+ * body that is not kept is still read to the end within the limit: a client still sending
+ * when the connection closes never reads the answer.
+ */
+export async function readBody(request: Request, limit: number, keep = true): Promise<Buffer> {
   const declared = request.headers.get('content-length');
   if (declared !== null && Number(declared) > limit) throw tooLarge(limit);
-  const type = request.headers.get('content-type') ?? '';
-  if (!request.body) return undefined;
-  const json = /^application\/(?:[a-z0-9.+-]*\+)?json(?:\s*;.*)?$/i.test(type);
-  // Read to the end even a body we refuse (within the limit): a client still sending when
-  // the connection closes never reads the answer.
+  if (!request.body) return Buffer.alloc(0);
   const reader = request.body.getReader();
   const chunks: Uint8Array[] = [];
   let size = 0;
@@ -163,11 +163,19 @@ async function readJson(request: Request, limit: number): Promise<unknown> {
       await reader.cancel().catch(() => {});
       throw tooLarge(limit);
     }
-    if (json) chunks.push(value);
+    if (keep) chunks.push(value);
   }
+  return Buffer.concat(chunks);
+}
+
+/** Reads the body as JSON, within `limit` bytes. */
+async function readJson(request: Request, limit: number): Promise<unknown> {
+  const json = /^application\/(?:[a-z0-9.+-]*\+)?json(?:\s*;.*)?$/i.test(request.headers.get('content-type') ?? '');
+  const bytes = await readBody(request, limit, json);
+  if (!request.body) return undefined;
   if (!json) throw new HttpError(415, 'http/unsupported_media_type', 'send the body as application/json');
-  if (size === 0) return undefined;
-  const text = new TextDecoder('utf-8', { fatal: false }).decode(Buffer.concat(chunks));
+  if (bytes.length === 0) return undefined;
+  const text = new TextDecoder('utf-8', { fatal: false }).decode(bytes);
   try {
     return JSON.parse(text) as unknown;
   } catch {

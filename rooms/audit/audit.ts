@@ -8,7 +8,7 @@
 // audit` and by the audit worker (which audits recorded ghost encounters like any raid).
 import type { EventCatalog } from '../../events/catalog.ts';
 import type { RecordedEvent } from '../../events/envelope.ts';
-import { chainHash, GENESIS_HASH, type ChainVerdict } from '../../events/hashChain.ts';
+import { verifyChainSteps } from '../../events/hashChain.ts';
 import type { EventStore } from '../../events/store.ts';
 import { replaySteps } from '../shared/replay.ts';
 import { roomEventDefinitions } from '../shared/roomEvents.ts';
@@ -108,7 +108,7 @@ function* auditSteps(streamId: string, stored: readonly RecordedEvent[], deps: A
     events: stored.length,
     ticks: last?.metadata.tick ?? 0,
   };
-  const chain = yield* verifyChainSteps(stored);
+  const chain = yield* verifyChainSteps(stored, EVENTS_PER_PAUSE);
   const truncated = chain.intact && options.knownLastVersion !== undefined && options.knownLastVersion > chain.lastVersion;
   if (!chain.intact || truncated) {
     const tampered = chain.intact
@@ -151,32 +151,6 @@ function* auditSteps(streamId: string, stored: readonly RecordedEvent[], deps: A
     tampered: null,
     divergence: { tick, version, expected, actual, diff: describeDifference(expected, actual) },
   };
-}
-
-/**
- * events/hashChain.ts's verifyChain, one event at a time with pauses: the same rule (from
- * version 0, each hash over its predecessor's hash and its own canonical content), the same
- * verdicts and reasons.
- */
-function* verifyChainSteps(events: readonly RecordedEvent[]): Generator<void, ChainVerdict, void> {
-  let expectedVersion = 0;
-  let previousHash = GENESIS_HASH;
-  for (const event of events) {
-    if (event.version !== expectedVersion) {
-      const reason = event.version > expectedVersion
-        ? `version ${expectedVersion} is missing (next stored is ${event.version})`
-        : `version ${event.version} appears again`;
-      return { intact: false, version: expectedVersion, reason };
-    }
-    const { id, streamId, version, type, schemaVersion, data, metadata, hash } = event;
-    if (chainHash(previousHash, { id, streamId, version, type, schemaVersion, data, metadata }) !== hash) {
-      return { intact: false, version: event.version, reason: 'stored hash does not match its content and predecessor' };
-    }
-    previousHash = hash;
-    expectedVersion++;
-    if (expectedVersion % EVENTS_PER_PAUSE === 0) yield;
-  }
-  return { intact: true, lastVersion: expectedVersion - 1, lastHash: previousHash };
 }
 
 function bestEffortRules(stored: readonly RecordedEvent[], deps: AuditDeps): Pick<AuditReport, 'kind' | 'rulesVersion' | 'contentVersion'> {

@@ -38,6 +38,12 @@ export class AccessDenied extends Error {
   }
 }
 
+/** Commands per player across rooms and processes (infra/auth/commandBudget.ts). */
+export type CommandBudget = {
+  /** Counts what players sent (player id → commands); answers the players now over budget, with how long until they may send again (ms). */
+  spend(counts: ReadonlyMap<string, number>): Promise<Map<string, number>>;
+};
+
 export type RoomAccess = {
   /**
    * Verifies a join's bearer token and counts the join against the player's and the
@@ -48,6 +54,8 @@ export type RoomAccess = {
   readonly commandRate: RateRule;
   /** Frames a connection may send per second before Colyseus drops it (4002): the flood ceiling. */
   readonly maxMessagesPerSecond: number;
+  /** The player's budget over all their rooms; without it each room limits alone. */
+  readonly commandBudget?: CommandBudget;
   /**
    * The joining client's address, from what the transport can vouch for (infra/server.ts);
    * default: the header the HTTP edge stamps, else the transport's own.

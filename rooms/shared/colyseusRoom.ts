@@ -128,6 +128,9 @@ export function eventSourcedRoom<S, C extends KindCommand, E extends KindEvent, 
     readonly lastRefs = new Map<string, string>();
     /** Commands per player (per session for spectators), decided here: every command of this room arrives at this process. */
     readonly #commandRate = new LocalRateLimiter({ now: () => performance.now() });
+    /** Commands each player sent since the last report to the shared budget, and who is over it (until when). */
+    #spent = new Map<string, number>();
+    readonly #overBudgetUntil = new Map<string, number>();
     #stepping = false;
     #announced: ActorStatus = 'running';
 
@@ -247,6 +250,13 @@ export function eventSourcedRoom<S, C extends KindCommand, E extends KindEvent, 
       const rate = this.#commandRate.take(services.access.commandRate, seat && 'playerId' in seat ? seat.playerId : (seat?.key ?? client.sessionId));
       if (!rate.allowed) return refuse(refusalCodes.rateLimited, 'too many commands; slow down', { retryAfterMs: rate.retryAfterMs });
       if (!seat || 'spectator' in seat) return refuse(refusalCodes.spectator, 'spectators cannot send commands');
+      const overUntil = this.#overBudgetUntil.get(seat.playerId);
+      if (overUntil !== undefined) {
+        const wait = overUntil - performance.now();
+        if (wait > 0) return refuse(refusalCodes.rateLimited, 'too many commands across your rooms; slow down', { retryAfterMs: Math.ceil(wait) });
+        this.#overBudgetUntil.delete(seat.playerId);
+      }
+      this.#spent.set(seat.playerId, (this.#spent.get(seat.playerId) ?? 0) + 1);
       if (this.actor.status === 'store_unavailable') return refuse(refusalCodes.unavailable, 'the room is waiting for its event store; try again shortly');
       if (this.actor.status === 'over') return refuse(refusalCodes.over, 'this room has finished');
       const input = this.#parse(seat.playerId, type, payload, ref);
@@ -266,7 +276,22 @@ export function eventSourcedRoom<S, C extends KindCommand, E extends KindEvent, 
       return { kind: 'command', playerId, command: { ...(parsed.data as object), type, playerId } as C, ...withRef };
     }
 
+    /** Once a tick, off the command path: what this room's players sent, to their budget over all rooms. */
+    #reportSpent() {
+      const budget = services.access.commandBudget;
+      if (!budget || this.#spent.size === 0) return;
+      const counts = this.#spent;
+      this.#spent = new Map();
+      budget.spend(counts).then(
+        (over) => {
+          for (const [playerId, waitMs] of over) this.#overBudgetUntil.set(playerId, performance.now() + waitMs);
+        },
+        (error: unknown) => services.log.warn({ room: this.roomId, err: error }, 'command budget unavailable; this room limits alone meanwhile'),
+      );
+    }
+
     async #step() {
+      this.#reportSpent();
       if (this.#stepping || this.actor.status === 'over') return;
       this.#stepping = true;
       const started = performance.now();

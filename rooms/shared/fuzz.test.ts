@@ -38,7 +38,7 @@ before(async () => {
   process.on('unhandledRejection', onCrash);
   // The limits stay out of the way: this file is about what the rules and the log make of hostile input.
   const open = { limit: 100_000_000, windowMs: 1_000 };
-  server = await startTestGameServer('room_fuzz', { auth: { limits: { 'command.player': open, 'join.player': open, 'join.ip': open } } });
+  server = await startTestGameServer('room_fuzz', { auth: { limits: { 'command.player': open, 'command.all': open, 'join.player': open, 'join.ip': open } } });
 });
 after(async () => {
   await server.stop();
