@@ -86,7 +86,9 @@ class Payouts {
   }
 
   async #battleEnded(event: RecordedEvent, data: BattleEnded['data']): Promise<void> {
-    const battle = await this.#store.readStream(event.streamId);
+    // As stored, not decoded: only the line-up and who forfeited are needed of a stream
+    // that may hold thousands of events (the line-up is checked against its schema below).
+    const battle = await this.#store.readStream(event.streamId, { raw: true });
     const first = battle[0];
     if (first?.type !== BattleCreated.type) throw new Error(`${event.streamId} does not begin with BattleCreated`);
     const created = BattleCreated.schema.parse(first.data);

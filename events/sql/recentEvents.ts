@@ -12,7 +12,7 @@ export class RecentEvents {
   readonly #inFlight = new Map<string, Promise<RecordedEvent[]>>();
   #newest = 0;
 
-  constructor(capacity = 20_000) {
+  constructor(capacity = 50_000) {
     this.#capacity = capacity;
   }
 
@@ -38,9 +38,12 @@ export class RecentEvents {
     if (pending) return pending;
     const loading = load(from, limit)
       .then((events) => {
-        // A short page reached the head, where live readers gather; a full one is a reader
-        // catching up (a rebuild), whose pages nobody else will ask for.
-        if (events.length < limit) this.#remember(events);
+        // A short page reached the head, where live readers gather. A full one is a reader
+        // catching up: a live one that fell behind (remembered, so the others behind it read
+        // it from here rather than each from the database, which would only put them further
+        // behind), or a rebuild far from the head, whose pages nobody else will ask for.
+        const last = events.at(-1)?.position ?? 0;
+        if (events.length < limit || (this.#newest > 0 && last > this.#newest - this.#capacity)) this.#remember(events);
         return events;
       })
       .finally(() => this.#inFlight.delete(key));

@@ -30,6 +30,11 @@ export type Projection<K extends string = string> = {
   /** Only these event types reach `apply` (the checkpoint still moves past the rest). */
   readonly eventTypes?: ReadonlySet<string>;
   /**
+   * Least time between its live batches, when not the runner's (25 ms): a projection whose
+   * batch rewrites a large row per match gathers more events per row written.
+   */
+  readonly liveBatchIntervalMs?: number;
+  /**
    * Applies events (in global order) to the tables, inside the runner's transaction.
    * Must be deterministic: a rebuild from position 0 produces the same rows as the live run.
    */

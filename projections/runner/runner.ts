@@ -331,7 +331,7 @@ export class ProjectionRunner {
     loop.error = null;
     this.#wake();
     let attempt = 0;
-    const liveInterval = this.#options.liveBatchIntervalMs ?? 25;
+    const liveInterval = (loop.processor.kind === 'projection' ? loop.processor.liveBatchIntervalMs : undefined) ?? this.#options.liveBatchIntervalMs ?? 25;
     const batchSize = this.#options.batchSize ?? 500;
     while (!signal.aborted) {
       const subscription = store.subscribeAll({ after: loop.position, batchSize, signal });

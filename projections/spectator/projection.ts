@@ -66,5 +66,8 @@ export const spectatorProjection = defineProjection({
     },
   },
   eventTypes: feedEventTypes,
+  // A watcher's view moves a few times a second (Discord edits coalesce further); a batch
+  // per 25 ms would rewrite every live match's summary forty times a second.
+  liveBatchIntervalMs: 250,
   apply,
 });
