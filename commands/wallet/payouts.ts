@@ -97,10 +97,11 @@ class Payouts {
     if (data.wager) await this.#closeWager(event, data, created.participants.map((p) => p.playerId));
 
     const stayed = created.participants.filter((p) => !forfeited.has(p.playerId));
-    await Promise.all(stayed.map(async (p) => {
-      await this.#reward(event, p.playerId, 'battle.participation', this.#rewards.battle.participation);
-      if (p.side === data.winnerSide) await this.#reward(event, p.playerId, 'battle.victory', this.#rewards.battle.victory);
-    }));
+    // Issued together, a player's rewards are decided in order and recorded in one append (the wallet's lane batches them).
+    await Promise.all(stayed.flatMap((p) => [
+      this.#reward(event, p.playerId, 'battle.participation', this.#rewards.battle.participation),
+      ...(p.side === data.winnerSide ? [this.#reward(event, p.playerId, 'battle.victory', this.#rewards.battle.victory)] : []),
+    ]));
   }
 
   /**
@@ -135,19 +136,17 @@ class Payouts {
     const [first] = await this.#store.readStream(event.streamId, { limit: 1 });
     if (first?.type !== RitualCreated.type) throw new Error(`${event.streamId} does not begin with RitualCreated`);
     const { participants } = RitualCreated.schema.parse(first.data);
-    await Promise.all(participants.map(async (playerId) => {
-      await this.#reward(event, playerId, 'ritual.success', this.#rewards.ritual.success);
-      if (data.omen === 'favourable') await this.#reward(event, playerId, 'ritual.favourable_omen', this.#rewards.ritual.favourableOmen);
-    }));
+    await Promise.all(participants.flatMap((playerId) => [
+      this.#reward(event, playerId, 'ritual.success', this.#rewards.ritual.success),
+      ...(data.omen === 'favourable' ? [this.#reward(event, playerId, 'ritual.favourable_omen', this.#rewards.ritual.favourableOmen)] : []),
+    ]));
   }
 
   /** One Credit per currency, keyed by the source event, the reason and the currency. */
   async #reward(event: RecordedEvent, playerId: string, reason: string, grants: RewardGrants): Promise<void> {
-    for (const { currency, amount } of grants) {
-      await this.#run(event, {
-        type: 'Credit', playerId, idempotencyKey: `${event.id}:${reason}:${currency}`, currency, amount, counterAccount: REWARDS_ACCOUNT, reason,
-      });
-    }
+    await Promise.all(grants.map(({ currency, amount }) => this.#run(event, {
+      type: 'Credit', playerId, idempotencyKey: `${event.id}:${reason}:${currency}`, currency, amount, counterAccount: REWARDS_ACCOUNT, reason,
+    })));
   }
 
   async #run(source: RecordedEvent, command: WalletCommand): Promise<void> {
