@@ -89,7 +89,7 @@ async function main(): Promise<void> {
     store,
     logger,
   });
-  const processors = [...processorsOf(runs, { store, catalog, logger, wallets, narrator, ...(content ? { contentAt: content.waitFor } : {}) }), ...discord.reactors];
+  const processors = [...processorsOf(runs, { store, db: opened.db, schema: opened.schema, catalog, logger, wallets, narrator, ...(content ? { contentAt: content.waitFor } : {}) }), ...discord.reactors];
   if (processors.length > 0) projector = await startProjector(instrumented, logger, { processors, metrics: metrics.registry });
   logger.info({ processors: processors.map((processor) => processor.name) }, processors.length > 0 ? 'projector running' : 'no projector in this role');
 
@@ -101,7 +101,7 @@ async function main(): Promise<void> {
     // wherever the processors run (a rebuild claims its projection in the store).
     const operations = projector && role === 'all'
       ? projector
-      : await startProjector(instrumented, logger, { processors: processorsOf((part) => part === 'projector' || part === 'audit', { store, catalog, logger, wallets }), start: false });
+      : await startProjector(instrumented, logger, { processors: processorsOf((part) => part === 'projector' || part === 'audit', { store, db: opened.db, schema: opened.schema, catalog, logger, wallets }), start: false });
     const purchases = createPurchaseService({ store, wallets, config, logger });
     game = await startGameServer(config, instrumented, logger, {
       routes: [...apiRoutes({ opened: instrumented, projector: operations, purchases }), ...discord.routes],

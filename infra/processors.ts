@@ -6,13 +6,14 @@ import type { Logger } from 'pino';
 import { createPayoutsReactor } from '../commands/wallet/payouts.ts';
 import { WalletService } from '../commands/wallet/service.ts';
 import type { EventCatalog } from '../events/catalog.ts';
+import type { SqlQueryable } from '../events/sql/executor.ts';
 import type { EventStore } from '../events/store.ts';
 import { auditWorker } from '../projections/anticheat/index.ts';
 import { readModels, type Processor } from '../projections/index.ts';
 import { roomRules } from '../rooms/audit/rulesRegistry.ts';
 import type { Role } from './config.ts';
 import type { Narrator } from './narrator/index.ts';
-import { narratorReactor } from './narrator/reactor.ts';
+import { codexLoreReactor, narratorReactor } from './narrator/reactor.ts';
 
 /** What turns outcomes into money: enough for the benchmarks, which need the wallet events in the log. */
 export function processManagers(store: EventStore, wallets: WalletService = new WalletService({ store })): Processor[] {
@@ -21,6 +22,9 @@ export function processManagers(store: EventStore, wallets: WalletService = new 
 
 export type ProcessorServices = {
   store: EventStore;
+  /** The read models' database (the codex lore reads the codex's unlocks). */
+  db: SqlQueryable;
+  schema: string;
   catalog: EventCatalog;
   logger: Logger;
   wallets: WalletService;
@@ -32,10 +36,10 @@ export type ProcessorServices = {
 
 /** The processors the given roles run, each exactly once across a deployment's roles. */
 export function processorsOf(runs: (role: Role) => boolean, services: ProcessorServices): Processor[] {
-  const { store, catalog, logger, wallets, narrator, contentAt } = services;
+  const { store, db, schema, catalog, logger, wallets, narrator, contentAt } = services;
   return [
     ...(runs('projector') ? [...readModels(), ...processManagers(store, wallets)] : []),
     ...(runs('audit') ? [auditWorker({ store, rules: roomRules, catalog, logger: logger.child({ component: 'audit' }), ...(contentAt ? { contentAt } : {}) })] : []),
-    ...(runs('narrator') && narrator ? [narratorReactor({ narrator, store, logger })] : []),
+    ...(runs('narrator') && narrator ? [narratorReactor({ narrator, store, logger }), codexLoreReactor({ narrator, store, logger, db, schema })] : []),
   ];
 }

@@ -12,7 +12,7 @@ import { createTestSchema, testDatabaseUrl, type TestSchema } from '../../events
 import type { SqlExecutor } from '../../events/sql/executor.ts';
 import type { EventStore } from '../../events/store.ts';
 import { battlePlayers, raidPlayers, recordRoom, ritualPlayers, simulateRoom } from '../../load-tests/simulate/room.ts';
-import { openProjectionRunner } from '../../projections/index.ts';
+import { openProjectionRunner, readModels, readModelTable } from '../../projections/index.ts';
 import { auditStream } from '../../rooms/audit/audit.ts';
 import { roomRules } from '../../rooms/audit/rulesRegistry.ts';
 import { battleKind } from '../../rooms/battle/room.ts';
@@ -23,6 +23,7 @@ import { createCatalog } from '../catalog.ts';
 import { loreStreamOf, narrationStreamOf } from './events.ts';
 import type { FeedMessage } from './feed.ts';
 import { createNarrator, narratorReactor, readNarrations, type Narrator } from './index.ts';
+import { codexLoreReactor } from './reactor.ts';
 import { plannedMoments, type Moment } from './moments.ts';
 import { offlineText } from './offline.ts';
 import { readLore } from './read.ts';
@@ -121,6 +122,31 @@ describe('narrator reactor', () => {
     const head = await store.headPosition();
     await narrateLog(narrator, 'narrator_offline_again');
     assert.equal(await store.headPosition(), head);
+    await narrator.close();
+  });
+
+  test('an entry only the codex read model can unlock (ten crowns) gets its lore once a match ends, once', async () => {
+    // The codex read model's tables, caught up with the log; then a tenth win as it would record it.
+    const codexModel = readModels().find((p) => p.name === 'codex')!;
+    const projector = await openProjectionRunner({ db, store, schema: schema.name, processors: [codexModel], logger: silent });
+    await projector.start();
+    await projector.waitFor(await store.headPosition());
+    await projector.stop();
+    await db.query(`INSERT INTO ${readModelTable(schema.name, 'codex', 'unlocks')} (player_id, entry_id, position, stream_id, event_id) VALUES ('tenfold', 'codex/crown-of-ten', 1, 'battle-ten', 'e-ten')`);
+    assert.equal(await readLore(store, 'codex/crown-of-ten'), null);
+
+    const narrator = createNarrator({ OPENAI_API_KEY: undefined, OPENAI_BASE_URL: undefined, OPENAI_MODEL: 'gpt-test', NARRATOR_DAILY_TOKENS: 0, REDIS_URL: undefined }, { logger: silent });
+    const reactor = codexLoreReactor({ narrator, store, logger: silent, db, schema: schema.name });
+    const [ended] = (await store.readAll({ limit: 100_000 })).filter((e) => e.type === 'BattleEnded');
+    await reactor.react([ended!]);
+    const lore = await readLore(store, 'codex/crown-of-ten');
+    assert.ok(lore, 'the lore is recorded');
+    assert.equal(lore.offline, true);
+    assert.ok(lore.text.length > 0);
+
+    const head = await store.headPosition();
+    await codexLoreReactor({ narrator, store, logger: silent, db, schema: schema.name }).react([ended!]);
+    assert.equal(await store.headPosition(), head, 'a second delivery, or a second narrator, writes nothing');
     await narrator.close();
   });
 

@@ -13,7 +13,10 @@ import type { Logger } from 'pino';
 import type { RecordedEvent } from '../../events/envelope.ts';
 import { IdempotencyConflict } from '../../events/errors.ts';
 import type { EventStore } from '../../events/store.ts';
-import { defineReactor, type Reactor } from '../../projections/index.ts';
+import type { SqlQueryable } from '../../events/sql/executor.ts';
+import { CODEX } from '../../projections/codex/index.ts';
+import { matchEnders } from '../../projections/matches/openMatches.ts';
+import { defineReactor, readModelTable, type Reactor } from '../../projections/index.ts';
 import { isConnectionError } from '../../projections/runner/runner.ts';
 import { loadCodex, type Codex } from '../../rooms/content/codex.ts';
 import { NarrationGenerated, loreStreamOf, type NarrationData } from './events.ts';
@@ -98,6 +101,37 @@ export function codexLore(options: Omit<NarratorReactorOptions, 'name' | 'concur
       if (!recorder.hasLore(entryId)) await recorder.record(loreStreamOf(entryId), [loreMoment(entry, null, [...players])]);
     },
   };
+}
+
+export type CodexLoreReactorOptions = Omit<NarratorReactorOptions, 'name' | 'concurrency'> & {
+  /** Where the codex read model is (its unlocks view). */
+  db: SqlQueryable;
+  schema: string;
+};
+
+export const CODEX_LORE = 'codex_lore';
+
+/**
+ * Lore for the entries whose unlock only the codex read model can judge (a count of wins, a
+ * draw, a deed): after each batch that ends matches, every entry anyone has unlocked gets
+ * its lore once, named after its first unlockers. Entries known to have lore cost nothing;
+ * the read model may lag this reactor, so an entry it has not unlocked yet is caught after
+ * a later match ends.
+ */
+export function codexLoreReactor(options: CodexLoreReactorOptions): Reactor {
+  const lore = codexLore(options);
+  const unlocks = readModelTable(options.schema, CODEX, 'unlocks');
+  return defineReactor({
+    name: CODEX_LORE,
+    eventTypes: matchEnders,
+    async react() {
+      const rows = await options.db.query<{ entry_id: string; players: string[] }>(
+        `SELECT entry_id, (array_agg(player_id ORDER BY position, player_id))[1:3] AS players FROM ${unlocks} GROUP BY entry_id ORDER BY entry_id`,
+      );
+      for (const row of rows) await lore.ensure(row.entry_id, row.players);
+    },
+    isTransient: (error) => error instanceof NarratorClosed || isConnectionError(error),
+  });
 }
 
 /** Narrates the moments of one narration stream that it does not hold yet, in order, and appends them. */
