@@ -12,7 +12,7 @@
 // - A handler that throws stops only its processor, loudly (log, status, checkpoint row,
 //   metric); a lost database connection is retried with backoff instead.
 import type { Logger } from 'pino';
-import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
+import type { Registry } from 'prom-client';
 import type { RecordedEvent } from '../../events/envelope.ts';
 import type { SqlExecutor } from '../../events/sql/executor.ts';
 import type { EventStore } from '../../events/store.ts';
@@ -20,6 +20,7 @@ import {
   advanceReactor, claimRebuild, ensureCheckpointTable, insertCheckpoint, readCheckpoint, readCheckpoints, rebuildHeartbeat, recordFailure,
   releaseRebuild, writeCheckpoint, type Checkpoint,
 } from './checkpoints.ts';
+import { createRunnerMetrics, type RunnerMetrics } from './metrics.ts';
 import type { Processor, Projection } from './projection.ts';
 import { createGeneration, switchGeneration, tablesOf } from './tables.ts';
 
@@ -112,7 +113,7 @@ export class ProjectionRunner {
   readonly #options: RunnerOptions;
   readonly #loops = new Map<string, Loop>();
   readonly #abort = new AbortController();
-  readonly #metrics: ReturnType<typeof createMetrics> | null;
+  readonly #metrics: RunnerMetrics | null;
   readonly #now: () => number;
   #started = false;
   #waiters = new Set<() => void>();
@@ -120,7 +121,7 @@ export class ProjectionRunner {
   private constructor(options: RunnerOptions) {
     this.#options = options;
     this.#now = options.now ?? Date.now;
-    this.#metrics = options.metrics ? createMetrics(options.metrics, () => this.status()) : null;
+    this.#metrics = options.metrics ? createRunnerMetrics(options.metrics, () => this.status()) : null;
     for (const processor of options.processors) {
       if (this.#loops.has(processor.name)) throw new Error(`processor ${processor.name} is registered twice`);
       const version = processor.kind === 'projection' ? processor.version : 0;
@@ -542,30 +543,4 @@ function sleep(ms: number, signal: AbortSignal): Promise<void> {
     }
     signal.addEventListener('abort', done, { once: true });
   });
-}
-
-function createMetrics(registry: Registry, status: () => Promise<ProcessorStatus[]>) {
-  const labelNames = ['name'] as const;
-  return {
-    position: new Gauge({ name: 'pantheon_projection_position', help: 'Last global position applied, per processor', labelNames, registers: [registry] }),
-    // Read at scrape time, so an idle processor reports its lag (0) too.
-    lagEvents: new Gauge({
-      name: 'pantheon_projection_lag_events',
-      help: 'Events recorded but not yet applied, per processor',
-      labelNames,
-      registers: [registry],
-      async collect() {
-        for (const processor of await status()) this.set({ name: processor.name }, processor.lagEvents);
-      },
-    }),
-    lag: new Histogram({
-      name: 'pantheon_projection_lag_seconds',
-      help: 'Time from an event being recorded to its batch being applied',
-      labelNames,
-      buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
-      registers: [registry],
-    }),
-    events: new Counter({ name: 'pantheon_projection_events_total', help: 'Events consumed, per processor', labelNames, registers: [registry] }),
-    failures: new Counter({ name: 'pantheon_projection_failures_total', help: 'Processors stopped by a failing handler', labelNames, registers: [registry] }),
-  };
 }
