@@ -10,7 +10,8 @@ import type { RecordedEvent } from '../../events/envelope.ts';
 import { EventDeduplicator } from './consumer.ts';
 import type { RelayedEvent } from './messages.ts';
 import { createKafkaRelay } from './relay.ts';
-import { deleteTopics, eventually, recordedEvents, sharedBrokers, startNodeProcess, testKafka, testLogger, uniquePrefix } from './testing.ts';
+import { deleteTopics, eventually, recordedEvents, sharedBrokers, testKafka, testLogger, uniquePrefix } from './testing.ts';
+import { startServerProcess } from '../testing/process.ts';
 import { createWarehouseLoader } from './warehouse.ts';
 
 type Identity = { id: string; streamId: string; version: number };
@@ -141,10 +142,10 @@ describe('warehouse loader', () => {
     const dir = await mkdtemp(path.join(tmpdir(), 'pantheon-warehouse-cli-'));
     dirs.push(dir);
 
-    const missing = startNodeProcess(cli, {}, []);
+    const missing = startServerProcess({}, cli, []);
     assert.equal(await missing.exit, 1);
     assert.match(output(missing), /required option '--out <dir>' not specified/);
-    const bad = startNodeProcess(cli, {}, ['--out', dir, '--brokers', 'kafka', '--categories', 'Battle']);
+    const bad = startServerProcess({}, cli, ['--out', dir, '--brokers', 'kafka', '--categories', 'Battle']);
     assert.equal(await bad.exit, 2);
     assert.match(output(bad), /each broker is host:port/);
     assert.match(output(bad), /categories are stream kinds/);
@@ -158,9 +159,9 @@ describe('warehouse loader', () => {
       await relay.close();
     }
     // No --categories: every <prefix>.* topic on the cluster.
-    const run = startNodeProcess(cli, {}, ['--out', dir, '--brokers', sharedBrokers.join(','), '--prefix', cliPrefix, '--group', `${cliPrefix}-g`, '--log-level', 'info']);
+    const run = startServerProcess({}, cli, ['--out', dir, '--brokers', sharedBrokers.join(','), '--prefix', cliPrefix, '--group', `${cliPrefix}-g`, '--log-level', 'info']);
     try {
-      const running = await run.waitFor((line) => line.msg === 'warehouse loader running', 'the loader to run');
+      const running = await run.waitFor('warehouse loader running');
       assert.deepEqual(running.topics, [`${cliPrefix}.player`, `${cliPrefix}.raid`]);
       await eventually(async () => ((await readLines(dir).catch(() => [])).length >= events.length ? true : undefined), 'the NDJSON lines');
       run.kill('SIGTERM');

@@ -19,9 +19,10 @@ import { createRelayConsumer } from './consumer.ts';
 import type { RelayedEvent } from './messages.ts';
 import { createKafkaRelay } from './relay.ts';
 import {
-  deleteTopics, eventually, messageCount, ownBroker, readRaw, readWholeLog, sharedBrokers, startNodeProcess, startWriter, syntheticStreams, testKafka, testLogger,
+  deleteTopics, eventually, messageCount, ownBroker, readRaw, readWholeLog, sharedBrokers, startWriter, syntheticStreams, testKafka, testLogger,
   uniquePrefix, type RawMessage,
 } from './testing.ts';
+import { startServerProcess } from '../testing/process.ts';
 
 const categories = ['battle', 'raid', 'wallet', 'player'];
 const relayMain = new URL('./relayMain.ts', import.meta.url).pathname;
@@ -170,9 +171,9 @@ describe('Kafka relay under faults', () => {
     };
     const start = await startCheckpointAtHead('kafka_relay');
     const writer = startWriter(store, syntheticStreams('k'));
-    let relay = startNodeProcess(relayMain, env);
+    let relay = startServerProcess(env, relayMain);
     try {
-      await relay.waitFor((line) => line.msg === 'relay running', 'the relay to start');
+      await relay.waitFor('relay running');
       await eventually(async () => ((await checkpoint()) > start + 300 ? true : undefined), 'the relay publishing');
       // Hold the checkpoint row, so the relay's next acknowledged batch cannot be checkpointed:
       // killed then, it has published events its checkpoint does not cover.
@@ -197,8 +198,8 @@ describe('Kafka relay under faults', () => {
       const atKill = writer.appended();
       await eventually(() => (writer.appended() > atKill + 300 ? true : undefined), 'events written while the relay is down');
 
-      relay = startNodeProcess(relayMain, env);
-      const running = await relay.waitFor((line) => line.msg === 'relay running', 'the relay to start again');
+      relay = startServerProcess(env, relayMain);
+      const running = await relay.waitFor('relay running');
       // It picks up where the broker last acknowledged, not from the start of the log.
       assert.equal(running.checkpoint, killedAt);
       await writer.stop();

@@ -2,7 +2,7 @@
 // (KAFKA_BROKERS, default 127.0.0.1:9092), a broker of a test's own (for tests that stop
 // and restart one), unique topic prefixes, and a raw reader that keeps every message
 // (duplicates included) so tests can see what the relay really put on the wire.
-import { execFile, spawn } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -12,7 +12,7 @@ import type { Kafka } from 'kafkajs';
 import { pino } from 'pino';
 import type { RecordedEvent } from '../../events/envelope.ts';
 import type { EventStore } from '../../events/store.ts';
-import { freePort, type LogLine } from '../testing/process.ts';
+import { freePort } from '../testing/process.ts';
 import { createKafka } from './client.ts';
 import { fromKafkaMessage, headerText, type RelayedEvent } from './messages.ts';
 
@@ -170,47 +170,6 @@ export async function readWholeLog(store: EventStore): Promise<RecordedEvent[]> 
     events.push(...page);
     if (page.length < 2000) return events;
   }
-}
-
-export type ChildProcess = {
-  lines: LogLine[];
-  exit: Promise<number | null>;
-  kill(signal: NodeJS.Signals): void;
-  waitFor(match: (line: LogLine) => boolean, what: string, ms?: number): Promise<LogLine>;
-};
-
-/** A Node entry point of the app as a child process, its pino lines parsed. */
-export function startNodeProcess(entry: string, env: Record<string, string>, args: readonly string[] = []): ChildProcess {
-  const child = spawn(process.execPath, [entry, ...args], { env: { PATH: process.env.PATH ?? '', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-  const lines: LogLine[] = [];
-  let buffered = '';
-  const onData = (chunk: Buffer) => {
-    buffered += chunk.toString();
-    const parts = buffered.split('\n');
-    buffered = parts.pop() ?? '';
-    for (const part of parts.filter(Boolean)) {
-      try {
-        lines.push(JSON.parse(part) as LogLine);
-      } catch {
-        lines.push({ msg: part, raw: true });
-      }
-    }
-  };
-  child.stdout.on('data', onData);
-  child.stderr.on('data', onData);
-  const exit = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-  return {
-    lines,
-    exit,
-    kill: (signal) => void child.kill(signal),
-    waitFor: (match, what, ms = 30_000) =>
-      eventually(() => {
-        const found = lines.find(match);
-        if (found) return found;
-        if (child.exitCode !== null || child.signalCode !== null) throw new Error(`process exited before ${what}: ${JSON.stringify(lines.slice(-5))}`);
-        return undefined;
-      }, what, ms),
-  };
 }
 
 /** Messages on `topics` (sum of the partitions' high watermarks: the topics are fresh, nothing compacted). */

@@ -15,10 +15,10 @@ export type ServerProcess = {
   waitFor(match: string | ((line: LogLine) => boolean), timeoutMs?: number): Promise<LogLine>;
 };
 
-/** `script`: another entry point than the server's (a projector, a relay) that logs JSON lines too. */
-export function startServerProcess(env: Record<string, string>, script: string = main): ServerProcess {
+/** `script`: another entry point than the server's (a projector, a relay, a CLI) that logs JSON lines too; `args` its arguments. */
+export function startServerProcess(env: Record<string, string>, script: string = main, args: readonly string[] = []): ServerProcess {
   // Tokens a test mints with testJwtSecret (signedIn.ts) are good on every server it starts.
-  const child = spawn(process.execPath, [script], { env: { PATH: process.env.PATH ?? '', PANTHEON_JWT_SECRET: testJwtSecret, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [script, ...args], { env: { PATH: process.env.PATH ?? '', PANTHEON_JWT_SECRET: testJwtSecret, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   const lines: LogLine[] = [];
   const waiters: Array<() => void> = [];
   let buffered = '';
@@ -51,7 +51,7 @@ export function startServerProcess(env: Record<string, string>, script: string =
       for (;;) {
         const found = lines.find(test);
         if (found) return found;
-        if (child.exitCode !== null || child.signalCode !== null) throw new Error(`server exited before the awaited log line: ${JSON.stringify(lines.slice(-5))}`);
+        if (child.exitCode !== null || child.signalCode !== null) throw new Error(`process exited before the awaited log line: ${JSON.stringify(lines.slice(-5))}`);
         if (Date.now() > deadline) throw new Error(`no such log line within ${timeoutMs} ms: ${JSON.stringify(lines.slice(-5))}`);
         await new Promise<void>((resolve) => {
           waiters.push(resolve);
