@@ -4,12 +4,12 @@ import { contentEventDefinitions } from '../commands/content/events.ts';
 import { purchaseEvents } from '../commands/purchases/events.ts';
 import { walletEvents } from '../commands/wallet/events.ts';
 import { EventCatalog } from '../events/catalog.ts';
-import { auditEventDefinitions } from '../rooms/audit/events.ts';
+import { auditEventDefinitions } from '../projections/anticheat/events.ts';
 import { battleEvents } from '../rooms/battle/events.ts';
 import { raidEventDefinitions } from '../rooms/raid/index.ts';
 import { ritualEventDefinitions } from '../rooms/ritual/events.ts';
-import { roomEventDefinitions } from '../rooms/shared/roomEvents.ts';
-import { narratorEventDefinitions } from './narrator/events.ts';
+import { roomEventDefinitions } from '../events/tick/roomEvents.ts';
+import { narratorEventDefinitions } from '../commands/narration/events.ts';
 
 export function createCatalog(): EventCatalog {
   return new EventCatalog([...roomEventDefinitions, ...battleEvents, ...raidEventDefinitions, ...ritualEventDefinitions, ...auditEventDefinitions, ...walletEvents, ...purchaseEvents, ...narratorEventDefinitions, ...accountEventDefinitions, ...contentEventDefinitions]);

@@ -16,7 +16,7 @@ import { playBattle } from '../load-tests/bots/battleBot.ts';
 import { duelSetup } from '../rooms/battle/fixtures.e2e.ts';
 import { battleKind } from '../rooms/battle/room.ts';
 import type { BattleView } from '../rooms/battle/state.ts';
-import { replay } from '../rooms/shared/replay.ts';
+import { replay } from '../events/tick/replay.ts';
 import { createCatalog } from './catalog.ts';
 import { freePort, startServerProcess, type LogLine, type ServerProcess } from './testing/process.ts';
 import { foldStream, quiet, until } from './testing/roomClient.ts';

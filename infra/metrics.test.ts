@@ -20,7 +20,7 @@ import { loadConfig } from './config.ts';
 import { auditMetrics, createMetrics, createReadiness, metricsRoutes, type Metrics } from './metrics.ts';
 import { anticheatReadModel } from '../projections/anticheat/index.ts';
 import { openProjectionRunner } from '../projections/index.ts';
-import { auditEventId, auditStreamOf } from '../rooms/audit/events.ts';
+import { auditEventId, auditStreamOf } from '../projections/anticheat/events.ts';
 import { startOpsServer, type OpsServer } from './opsServer.ts';
 import { startGameServer, type GameServer } from './server.ts';
 import { dropRedisKeys, testRedisUrl } from './testing/gameServer.ts';

@@ -10,7 +10,7 @@ import type { SqlQueryable } from '../events/sql/executor.ts';
 import type { EventStore } from '../events/store.ts';
 import { auditWorker } from '../projections/anticheat/index.ts';
 import { readModels, type Processor } from '../projections/index.ts';
-import { roomRules } from '../rooms/audit/rulesRegistry.ts';
+import { roomRules } from '../rooms/rulesRegistry.ts';
 import type { Role } from './config.ts';
 import type { Narrator } from './narrator/index.ts';
 import { codexLoreReactor, narratorReactor } from './narrator/reactor.ts';

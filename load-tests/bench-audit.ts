@@ -21,10 +21,10 @@ import { createCatalog } from '../infra/catalog.ts';
 import { exportChunks } from '../infra/cli/export.ts';
 import { battleKind } from '../rooms/battle/room.ts';
 import { raidKind } from '../rooms/raid/room.ts';
-import { auditStream } from '../rooms/audit/audit.ts';
-import { roomRules } from '../rooms/audit/rulesRegistry.ts';
+import { auditStream } from '../projections/anticheat/audit.ts';
+import { roomRules } from '../rooms/rulesRegistry.ts';
 import { battlePlayers, battleSetup, raidPlayers, raidSetup, recordRoom, simulateRoom } from './simulate/room.ts';
-import { replay } from '../rooms/shared/replay.ts';
+import { replay } from '../events/tick/replay.ts';
 import { percentile, report, round } from './stats.ts';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 5);

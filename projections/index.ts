@@ -4,7 +4,7 @@ import { anticheatReadModel } from './anticheat/index.ts';
 import { codexProjection } from './codex/index.ts';
 import { leaderboardsProjection } from './leaderboards/index.ts';
 import { progressionProjection } from './progression/index.ts';
-import type { Projection } from './runner/projection.ts';
+import type { Projection } from '../events/processor.ts';
 import { spectatorProjection } from './spectator/index.ts';
 import { walletsProjection } from './wallets/index.ts';
 
@@ -13,7 +13,7 @@ export function readModels(): Projection[] {
 }
 
 export { readModelTable } from './runner/tables.ts';
-export { defineProjection, defineReactor } from './runner/projection.ts';
-export type { Processor, Projection, Reactor } from './runner/projection.ts';
+export { defineProjection, defineReactor } from '../events/processor.ts';
+export type { Processor, Projection, Reactor } from '../events/processor.ts';
 export { openProjectionRunner, ProjectionError, ProjectionRunner } from './runner/runner.ts';
 export type { BatchReport, ProcessorStatus, RebuildReport } from './runner/runner.ts';

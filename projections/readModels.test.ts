@@ -12,7 +12,7 @@ import type { EventStore } from '../events/store.ts';
 import { createCatalog } from '../infra/catalog.ts';
 import { processManagers } from '../infra/processors.ts';
 import { auditWorker } from './anticheat/index.ts';
-import { roomRules } from '../rooms/audit/rulesRegistry.ts';
+import { roomRules } from '../rooms/rulesRegistry.ts';
 import { startServerProcess } from '../infra/testing/process.ts';
 import { fillStore } from '../load-tests/simulate/mix.ts';
 import { readModels, readModelTable } from './index.ts';

@@ -3,8 +3,8 @@
 // and any number of platform identities linked to it; each identity has its own claim
 // stream, whose expected-version check makes sure it is never held by two players.
 import { z } from 'zod';
-import { PrincipalId } from '../../rooms/shared/access.ts';
-import { playerText } from '../../rooms/shared/messages.ts';
+import { playerText } from '../../events/players.ts';
+import { PlayerId } from '../../events/players.ts';
 
 export const providers = ['guest', 'steam', 'discord'] as const;
 export const Provider = z.enum(providers);
@@ -25,7 +25,7 @@ export const Identity = z
   });
 export type Identity = z.infer<typeof Identity>;
 
-export const PlayerId = PrincipalId;
+export { PlayerId };
 
 /** A name a person chose or a platform reported: 1-64 UTF-16 units, verbatim (see playerText). */
 export const DisplayName = playerText(64);

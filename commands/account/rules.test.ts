@@ -2,16 +2,15 @@
 // change a pair of streams shows.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { checkAgainst } from '../../rooms/shared/ruleTesting.ts';
-import { specFor } from '../../rooms/shared/specs.ts';
+import { checkAgainst } from '../../events/testing/ruleTesting.ts';
+import { specFor } from '../../events/testing/specs.ts';
 import { accountEventDefinitions, type AccountEvent, type ClaimEvent } from './events.ts';
 import { DisplayName, Identity, identityStreamId, MAX_IDENTITIES } from './model.ts';
 import { accountDecider, claimDecider, pendingRepair } from './rules.ts';
-import { fold } from '../../rooms/shared/decider.ts';
+import { fold } from '../../events/decider.ts';
 
 const account = specFor(accountDecider, { checkEvent: checkAgainst([...accountEventDefinitions]) });
 const claims = specFor(claimDecider, { checkEvent: checkAgainst([...accountEventDefinitions]) });
-const now = { tick: 0 };
 const device = { provider: 'guest', subject: 'device-0123456789abcdef' } as const;
 const steam = { provider: 'steam', subject: '76561197960287930' } as const;
 const discord = { provider: 'discord', subject: '80351110224678912' } as const;
@@ -19,38 +18,38 @@ const registered: AccountEvent = { type: 'PlayerRegistered', data: { playerId: '
 const steamLinked: AccountEvent = { type: 'IdentityLinked', data: { playerId: 'p1', identity: steam, displayName: null, claimVersion: 0 } };
 
 test('a player registers once, with the identity they signed in with', () => {
-  account([]).when({ type: 'Register', playerId: 'p1', identity: device, displayName: 'Ann', claimVersion: 0 }, now).then([registered]);
-  account([registered]).when({ type: 'Register', playerId: 'p1', identity: steam, displayName: null, claimVersion: 0 }, now).thenRefused('account/already_registered');
+  account([]).when({ type: 'Register', playerId: 'p1', identity: device, displayName: 'Ann', claimVersion: 0 }).then([registered]);
+  account([registered]).when({ type: 'Register', playerId: 'p1', identity: steam, displayName: null, claimVersion: 0 }).thenRefused('account/already_registered');
 });
 
 test('links: recorded once per claim, refused before registration and beyond the cap', () => {
-  account([registered]).when({ type: 'Link', playerId: 'p1', identity: steam, displayName: null, claimVersion: 0 }, now).then([steamLinked]);
-  account([registered, steamLinked]).when({ type: 'Link', playerId: 'p1', identity: steam, displayName: null, claimVersion: 0 }, now).then([]);
-  account([]).when({ type: 'Link', playerId: 'p1', identity: steam, displayName: null, claimVersion: 0 }, now).thenRefused('account/not_found');
+  account([registered]).when({ type: 'Link', playerId: 'p1', identity: steam, displayName: null, claimVersion: 0 }).then([steamLinked]);
+  account([registered, steamLinked]).when({ type: 'Link', playerId: 'p1', identity: steam, displayName: null, claimVersion: 0 }).then([]);
+  account([]).when({ type: 'Link', playerId: 'p1', identity: steam, displayName: null, claimVersion: 0 }).thenRefused('account/not_found');
   const many: AccountEvent[] = [registered];
   for (let i = 1; i < MAX_IDENTITIES; i++) {
     many.push({ type: 'IdentityLinked', data: { playerId: 'p1', identity: { provider: 'guest', subject: `device-${String(i).padStart(16, '0')}` }, displayName: null, claimVersion: 0 } });
   }
-  account(many).when({ type: 'Link', playerId: 'p1', identity: steam, displayName: null, claimVersion: 0 }, now).thenRefused('account/too_many_identities');
+  account(many).when({ type: 'Link', playerId: 'p1', identity: steam, displayName: null, claimVersion: 0 }).thenRefused('account/too_many_identities');
 });
 
 test('unlinks: never the last identity, never one not linked', () => {
-  account([registered, steamLinked]).when({ type: 'Unlink', playerId: 'p1', identity: steam }, now)
+  account([registered, steamLinked]).when({ type: 'Unlink', playerId: 'p1', identity: steam })
     .then([{ type: 'IdentityUnlinked', data: { playerId: 'p1', identity: steam, claimVersion: 0 } }]);
-  account([registered]).when({ type: 'Unlink', playerId: 'p1', identity: device }, now).thenRefused('account/last_identity');
-  account([registered]).when({ type: 'Unlink', playerId: 'p1', identity: discord }, now).thenRefused('account/not_linked');
-  account([]).when({ type: 'Unlink', playerId: 'p1', identity: device }, now).thenRefused('account/not_found');
+  account([registered]).when({ type: 'Unlink', playerId: 'p1', identity: device }).thenRefused('account/last_identity');
+  account([registered]).when({ type: 'Unlink', playerId: 'p1', identity: discord }).thenRefused('account/not_linked');
+  account([]).when({ type: 'Unlink', playerId: 'p1', identity: device }).thenRefused('account/not_found');
 });
 
 test('a claim is held by one player until that player releases it', () => {
   const claimed: ClaimEvent = { type: 'IdentityClaimed', data: { identity: steam, playerId: 'p1', displayName: null } };
-  claims([]).when({ type: 'Claim', identity: steam, playerId: 'p1', displayName: null }, now).then([claimed]);
-  claims([claimed]).when({ type: 'Claim', identity: steam, playerId: 'p2', displayName: null }, now).thenRefused('account/identity_taken');
-  claims([claimed]).when({ type: 'Claim', identity: steam, playerId: 'p1', displayName: null }, now).then([]);
-  claims([claimed]).when({ type: 'Release', identity: steam, playerId: 'p2' }, now).thenRefused('account/not_holder');
+  claims([]).when({ type: 'Claim', identity: steam, playerId: 'p1', displayName: null }).then([claimed]);
+  claims([claimed]).when({ type: 'Claim', identity: steam, playerId: 'p2', displayName: null }).thenRefused('account/identity_taken');
+  claims([claimed]).when({ type: 'Claim', identity: steam, playerId: 'p1', displayName: null }).then([]);
+  claims([claimed]).when({ type: 'Release', identity: steam, playerId: 'p2' }).thenRefused('account/not_holder');
   const released: ClaimEvent = { type: 'IdentityReleased', data: { identity: steam, playerId: 'p1' } };
-  claims([claimed]).when({ type: 'Release', identity: steam, playerId: 'p1' }, now).then([released]);
-  claims([claimed, released]).when({ type: 'Claim', identity: steam, playerId: 'p2', displayName: null }, now)
+  claims([claimed]).when({ type: 'Release', identity: steam, playerId: 'p1' }).then([released]);
+  claims([claimed, released]).when({ type: 'Claim', identity: steam, playerId: 'p2', displayName: null })
     .then([{ type: 'IdentityClaimed', data: { identity: steam, playerId: 'p2', displayName: null } }]);
 });
 

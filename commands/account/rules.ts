@@ -1,7 +1,7 @@
 // The account's rules, pure: one decider for a player's account stream, one for an
 // identity's claim stream, and `pendingRepair`, which reads the two side by side and names
 // the append a crash may have left undone. The service (service.ts) does the I/O.
-import { accept, refuse, type Decider } from '../../rooms/shared/decider.ts';
+import { accept, refuse, type Decider } from '../../events/decider.ts';
 import type { AccountEvent, ClaimEvent } from './events.ts';
 import { accountCodes, identityKey, MAX_IDENTITIES, type Identity } from './model.ts';
 
@@ -54,7 +54,6 @@ export const accountDecider: Decider<AccountState, AccountCommand, AccountEvent>
       }
     }
   },
-  onTick: () => [],
   evolve(state, event) {
     switch (event.type) {
       case 'PlayerRegistered': {
@@ -113,7 +112,6 @@ export const claimDecider: Decider<ClaimState, ClaimCommand, ClaimEvent> = {
       }
     }
   },
-  onTick: () => [],
   evolve(_state, event) {
     switch (event.type) {
       case 'IdentityClaimed':

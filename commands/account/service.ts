@@ -16,8 +16,8 @@ import type { NewEvent, RecordedEvent } from '../../events/envelope.ts';
 import { ExpectedVersionConflict } from '../../events/errors.ts';
 import { uuidv7 } from '../../events/ids.ts';
 import type { EventStore } from '../../events/store.ts';
-import { fold } from '../../rooms/shared/decider.ts';
-import { nameBasedUuid } from '../shared/ids.ts';
+import { fold } from '../../events/decider.ts';
+import { nameBasedUuid } from '../../events/ids.ts';
 import type { AccountEvent, ClaimEvent } from './events.ts';
 import { accountCodes, Identity, identityStreamId, playerStreamId, type Provider } from './model.ts';
 import { accountDecider, claimDecider, pendingRepair, type AccountCommand, type AccountState, type ClaimView } from './rules.ts';
@@ -98,7 +98,7 @@ export class AccountService {
         throw new AccountRefused(accountCodes.identityTaken, `this ${identity.provider} identity is linked to another player`);
       }
       // Refused before claiming, so a full account does not take a claim it cannot record.
-      const decision = accountDecider.decide(account.state, { type: 'Link', playerId, identity, displayName, claimVersion: claim.version + 1 }, { tick: 0 });
+      const decision = accountDecider.decide(account.state, { type: 'Link', playerId, identity, displayName, claimVersion: claim.version + 1 });
       if (!decision.ok) throw new AccountRefused(decision.refusal.code, decision.refusal.message);
       if (!(await this.#appendClaim(identity, claim, { type: 'Claim', identity, playerId, displayName }, playerId))) return undefined;
       await this.#settle(identity);
@@ -113,7 +113,7 @@ export class AccountService {
     const identity = Identity.parse(input);
     await this.#retry(async () => {
       const account = await this.#account(playerId);
-      const decision = accountDecider.decide(account.state, { type: 'Unlink', playerId, identity }, { tick: 0 });
+      const decision = accountDecider.decide(account.state, { type: 'Unlink', playerId, identity });
       if (!decision.ok) throw new AccountRefused(decision.refusal.code, decision.refusal.message);
       // The account first, at its version: two unlinks racing cannot both pass the last-identity check.
       const events = decision.events.map((e) => ({ type: e.type, data: e.data, metadata: { actor: playerId } }));
@@ -169,7 +169,7 @@ export class AccountService {
     const repair = pendingRepair(identity, claim, account.state);
     const eventId = nameBasedUuid('account', stream, String(claim.version), repair);
     if (repair === 'release') {
-      const decision = claimDecider.decide(claim.state, { type: 'Release', identity, playerId: holder }, { tick: 0 });
+      const decision = claimDecider.decide(claim.state, { type: 'Release', identity, playerId: holder });
       if (!decision.ok) throw new AccountRefused(decision.refusal.code, decision.refusal.message);
       await this.#appendTo(stream, claim.version, decision.events.map((e) => ({ id: eventId, type: e.type, data: e.data, metadata: { actor: holder } })));
       return;
@@ -178,7 +178,7 @@ export class AccountService {
     const command: AccountCommand = repair === 'register'
       ? { type: 'Register', playerId: holder, identity, displayName: claim.state.displayName, claimVersion: claim.version }
       : { type: 'Link', playerId: holder, identity, displayName: claim.state.displayName, claimVersion: claim.version };
-    const decision = accountDecider.decide(account.state, command, { tick: 0 });
+    const decision = accountDecider.decide(account.state, command);
     if (!decision.ok) {
       // The account cannot take it (it filled up meanwhile): give the claim back.
       this.#logger?.warn({ player: holder, stream, code: decision.refusal.code }, 'claimed identity could not be recorded on the account; releasing it');
@@ -190,7 +190,7 @@ export class AccountService {
 
   /** Claims at the version read; false if someone else appended first (look again). */
   async #appendClaim(identity: Identity, claim: ClaimView, command: AccountCommandClaim, actor: string): Promise<ClaimView | false> {
-    const decision = claimDecider.decide(claim.state, command, { tick: 0 });
+    const decision = claimDecider.decide(claim.state, command);
     if (!decision.ok) throw new AccountRefused(decision.refusal.code, decision.refusal.message);
     const appended = await this.#appendTo(identityStreamId(identity), claim.version, decision.events.map((e) => ({ type: e.type, data: e.data, metadata: { actor } })));
     if (!appended) return false;

@@ -5,7 +5,7 @@
 // these (follower.ts), so all of them play and replay a version with the same numbers.
 import { z } from 'zod';
 import { defineEvent, type EventOf } from '../../events/catalog.ts';
-import { ContentVersion } from '../../rooms/content/content.ts';
+import { ContentVersion } from '../../events/content/content.ts';
 
 export const CONTENT_ACTIVE_STREAM = 'content-active';
 

@@ -13,7 +13,7 @@ import { EventCatalog } from '../../events/catalog.ts';
 import type { RecordedEvent } from '../../events/envelope.ts';
 import type { EventStore } from '../../events/store.ts';
 import { EventDecodeError } from '../../events/errors.ts';
-import { ContentError, contentRegistry, type ContentRegistry } from '../../rooms/content/registry.ts';
+import { ContentError, contentRegistry, type ContentRegistry } from '../../events/content/registry.ts';
 import { CONTENT_ACTIVE_STREAM, ContentActivated, contentEventDefinitions, ContentPublished, contentStreamId } from './events.ts';
 
 type Store = Pick<EventStore, 'headPosition' | 'readStream' | 'subscribeAll'>;

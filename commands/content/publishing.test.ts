@@ -17,17 +17,17 @@ import { startTestGameServer, type TestGameServer } from '../../infra/testing/ga
 import { until } from '../../infra/testing/roomClient.ts';
 import { playBattle } from '../../load-tests/bots/battleBot.ts';
 import { battleSetup } from '../../load-tests/simulate/room.ts';
-import { auditStream } from '../../rooms/audit/audit.ts';
-import { roomRules } from '../../rooms/audit/rulesRegistry.ts';
+import { auditStream } from '../../projections/anticheat/audit.ts';
+import { roomRules } from '../../rooms/rulesRegistry.ts';
 import type { BattleCreated } from '../../rooms/battle/events.ts';
 import { battleKind } from '../../rooms/battle/room.ts';
 import { createBattleDecider } from '../../rooms/battle/rules.ts';
 import { battleRules } from '../../rooms/battle/rulesVersions.ts';
 import type { BattleView } from '../../rooms/battle/state.ts';
-import type { ContentInput } from '../../rooms/content/content.ts';
-import { deriveOracle } from '../../rooms/content/oracle.ts';
-import { activeContentVersion, contentByVersion, ContentRegistry, currentContentVersion } from '../../rooms/content/registry.ts';
-import { anyKind, createRulesRegistry } from '../../rooms/shared/rulesVersions.ts';
+import type { ContentInput } from '../../events/content/content.ts';
+import { deriveOracle } from '../../events/content/oracle.ts';
+import { activeContentVersion, contentByVersion, ContentRegistry, currentContentVersion } from '../../events/content/registry.ts';
+import { anyKind, createRulesRegistry } from '../../events/tick/rulesVersions.ts';
 import { CONTENT_ACTIVE_STREAM, contentStreamId } from './events.ts';
 import { followPublishedContent, loadPublishedContent, type ContentFollower } from './follower.ts';
 

@@ -10,8 +10,8 @@ import { canonicalJson } from '../../events/canonical.ts';
 import type { RecordedEvent } from '../../events/envelope.ts';
 import { ExpectedVersionConflict } from '../../events/errors.ts';
 import type { EventStore } from '../../events/store.ts';
-import type { Content } from '../../rooms/content/content.ts';
-import { ContentError, contentRegistry, parseContent, type ContentRegistry, type ContentSource } from '../../rooms/content/registry.ts';
+import type { Content } from '../../events/content/content.ts';
+import { ContentError, contentRegistry, parseContent, type ContentRegistry, type ContentSource } from '../../events/content/registry.ts';
 import { CONTENT_ACTIVE_STREAM, contentStreamId, ContentPublished } from './events.ts';
 
 export type PublishedContent = { version: string; publishedBy: string; publishedAt: string; position: number };

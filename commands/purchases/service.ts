@@ -14,7 +14,7 @@
 import type { Logger } from 'pino';
 import { ExpectedVersionConflict, IdempotencyConflict } from '../../events/errors.ts';
 import type { EventStore } from '../../events/store.ts';
-import { nameBasedUuid } from '../shared/ids.ts';
+import { nameBasedUuid } from '../../events/ids.ts';
 import type { Grant } from '../wallet/commands.ts';
 import { Platform, PlayerId } from '../wallet/model.ts';
 import { COMMAND_INVALID } from '../wallet/refusals.ts';

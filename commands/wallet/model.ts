@@ -2,6 +2,7 @@
 // carry. Amounts are integers up to Number.MAX_SAFE_INTEGER, so every sum the rules make is
 // exact in a JS number (a sum that would pass the limit is refused, never rounded).
 import { z } from 'zod';
+import { PlayerId } from '../../events/players.ts';
 
 /** Currencies the game defines (content data): lower_snake_case, as battle wagers name them. */
 export const walletCurrencies = ['coins', 'embers'] as const;
@@ -14,7 +15,7 @@ export const Amount = z.int().min(1).max(Number.MAX_SAFE_INTEGER);
 /** An amount that may be zero (a payout to the losing side, a balance). */
 export const Quantity = z.int().min(0).max(Number.MAX_SAFE_INTEGER);
 
-export const PlayerId = z.string().min(1).max(120).regex(/^[A-Za-z0-9_.:@-]+$/, 'player ids are 1-120 characters of A-Z a-z 0-9 _ . : @ -');
+export { PlayerId };
 
 /** Printable ASCII without spaces; callers derive it from what makes the request unique (a source event id, a receipt). */
 export const IdempotencyKey = z.string().regex(/^[\x21-\x7e]{1,200}$/, 'idempotency keys are 1-200 printable ASCII characters without spaces');

@@ -10,14 +10,14 @@ import { openSqlEventStore } from '../../events/sql/sqlEventStore.ts';
 import { createTestSchema, testDatabaseUrl, type TestSchema } from '../../events/sql/testing.ts';
 import type { EventStore } from '../../events/store.ts';
 import { createCatalog } from '../../infra/catalog.ts';
-import type { Reactor } from '../../projections/runner/projection.ts';
+import type { Reactor } from '../../events/processor.ts';
 import { created as battleCreated, duel, forfeit, play as playBattle, squads, START, TICK_LIMIT } from '../../rooms/battle/fixtures.ts';
 import * as raid from '../../rooms/raid/fixtures.ts';
 import type { RitualCommand } from '../../rooms/ritual/commands.ts';
 import type { RiteKind } from '../../rooms/ritual/content.ts';
 import { initialState as ritualInitial, type RitualEvent } from '../../rooms/ritual/events.ts';
 import { createRitual, ritualDecider } from '../../rooms/ritual/rules.ts';
-import { playOn } from '../../rooms/shared/ruleTesting.ts';
+import { playOn } from '../../events/testing/ruleTesting.ts';
 import { walletEventTypes, type WalletEvent } from './events.ts';
 import { postings, walletTransfers } from './ledger.ts';
 import { createPayoutsReactor } from './payouts.ts';
@@ -136,12 +136,12 @@ test('a stake that could not be escrowed voids the wager: nobody is paid out of 
   assert.equal(sums.get('escrow:battle-void|coins'), 0);
 });
 
-test('a participant whose id no wallet can hold voids the wager, and the reactor carries on', async () => {
+test('a participant whose id no wallet can hold cannot be recorded in a battle, so no wager can reach a wallet it cannot pay', async () => {
   await fund('odd-rival', 50);
   const players = duel.map((p) => ({ ...p, playerId: p.playerId === 'p1' ? 'odd-rival' : 'has a space' }));
-  await record('battle-odd', playBattle([battleCreated({ participants: players, wager })], [forfeit('has a space'), START + 1]));
+  await assert.rejects(record('battle-odd', playBattle([battleCreated({ participants: players, wager })], [forfeit('has a space'), START + 1])), { code: 'store/event_decode_error' });
   await deliver();
-  assert.deepEqual(await balances('odd-rival'), { 'odd-rival': { coins: 100, embers: 1 } });
+  assert.deepEqual(await balances('odd-rival'), { 'odd-rival': { coins: 50 } });
   assert.equal((await ledger()).get('pot:battle-odd|coins'), undefined);
 });
 

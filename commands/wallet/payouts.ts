@@ -14,7 +14,7 @@
 import type { Logger } from 'pino';
 import type { RecordedEvent } from '../../events/envelope.ts';
 import type { EventStore } from '../../events/store.ts';
-import { defineReactor, type Reactor } from '../../projections/runner/projection.ts';
+import { defineReactor, type Reactor } from '../../events/processor.ts';
 import { BattleCreated, BattleEnded } from '../../rooms/battle/events.ts';
 import { LootDropped } from '../../rooms/raid/events.ts';
 import { RitualCompleted, RitualCreated, type RitualCompletedData } from '../../rooms/ritual/events.ts';

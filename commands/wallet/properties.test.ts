@@ -4,8 +4,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import fc from 'fast-check';
-import { fold } from '../../rooms/shared/decider.ts';
-import { checkAgainst } from '../../rooms/shared/ruleTesting.ts';
+import { fold } from '../../events/decider.ts';
+import { checkAgainst } from '../../events/testing/ruleTesting.ts';
 import type { WalletCommand } from './commands.ts';
 import { walletEvents, type WalletEvent } from './events.ts';
 import { postings, walletTransfers } from './ledger.ts';
@@ -51,7 +51,7 @@ function run(commands: readonly WalletCommand[], check: (world: World, produced:
   const world: World = { logs: new Map(players.map((p) => [p, []])), states: new Map(players.map((p) => [p, walletDecider.initialState()])) };
   for (const cmd of commands) {
     const state = world.states.get(cmd.playerId)!;
-    const decision = walletDecider.decide(state, cmd, { tick: 0 });
+    const decision = walletDecider.decide(state, cmd);
     const produced = decision.ok ? decision.events : [];
     produced.forEach(checkEvent);
     for (const event of produced) seen.add(event.type === 'WalletCommandRefused' ? event.data.code : event.type);
@@ -128,7 +128,7 @@ test('every new command records exactly one event; a retried one records nothing
       const again = commands[pick % commands.length]!;
       const original = answered.get(`${again.playerId}|${again.idempotencyKey}`)!;
       const state = world.states.get(original.playerId)!;
-      const decision = walletDecider.decide(state, original, { tick: 0 });
+      const decision = walletDecider.decide(state, original);
       assert.deepEqual(decision, { ok: true, events: [] });
     }),
     { numRuns: 200 },
@@ -147,7 +147,7 @@ test('the open stakes of a wallet are never counted as available', () => {
           const available = state.balances.get(c) ?? 0;
           if (available + 1 > MAX) continue;
           const probe: WalletCommand = { type: 'Debit', playerId, idempotencyKey: 'probe', currency: c, amount: available + 1, counterAccount: 'shop:items', reason: 'test.probe' };
-          const decision = walletDecider.decide(state, probe, { tick: 0 });
+          const decision = walletDecider.decide(state, probe);
           const event = decision.ok ? decision.events[0] : undefined;
           assert.ok(stake > 0);
           assert.equal(event?.type === 'WalletCommandRefused' ? event.data.code : event?.type, 'wallet/insufficient_funds', `${log.length} events`);

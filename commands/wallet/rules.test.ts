@@ -1,8 +1,8 @@
 // Specs for every wallet command and every refusal code: given(history).when(command).then(...).
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { checkAgainst } from '../../rooms/shared/ruleTesting.ts';
-import { specFor, type SpecOutcome } from '../../rooms/shared/specs.ts';
+import { checkAgainst } from '../../events/testing/ruleTesting.ts';
+import { specFor, type SpecOutcome } from '../../events/testing/specs.ts';
 import type { Credit, Debit, EscrowWager, GrantPurchase, RefundWager, SettleWager, WalletCommand } from './commands.ts';
 import { walletEvents, type WalletEvent } from './events.ts';
 import { walletTransfers } from './ledger.ts';
@@ -12,7 +12,6 @@ import type { WalletState } from './state.ts';
 
 const given = specFor(walletDecider, { checkEvent: checkAgainst(walletEvents) });
 /** Wallets have no clock; the Decider shape still passes a tick. */
-const now = { tick: 0 };
 const MAX = Number.MAX_SAFE_INTEGER;
 
 const credit = (key: string, amount: number, currency = 'coins'): Credit => ({
@@ -49,7 +48,7 @@ const covered = new Set<string>();
 /** Asserts the command is refused with `code`, recorded as WalletCommandRefused, and moves no money. */
 function refused(history: readonly WalletEvent[], command: WalletCommand, code: WalletRefusalCode): SpecOutcome<WalletState, WalletEvent> {
   const start = given(history);
-  const outcome = start.when(command, now);
+  const outcome = start.when(command);
   const [event, ...rest] = outcome.events();
   assert.equal(rest.length, 0);
   assert.equal(event?.type, 'WalletCommandRefused');
@@ -69,9 +68,9 @@ const c100 = credit('c-100', 100);
 const history100 = [credited(c100, 100)];
 
 test('Credit: adds to the available balance from the counter-account', () => {
-  given([]).when(c100, now).then([credited(c100, 100)]);
+  given([]).when(c100).then([credited(c100, 100)]);
   const second = credit('c-2', 50);
-  const outcome = given(history100).when(second, now);
+  const outcome = given(history100).when(second);
   outcome.then([credited(second, 150)]);
   assert.equal(outcome.stateAfter.balances.get('coins'), 150);
   assert.equal(outcome.stateAfter.version, 1);
@@ -79,7 +78,7 @@ test('Credit: adds to the available balance from the counter-account', () => {
 
 test('Credit: currencies are kept apart', () => {
   const embers = credit('e-1', 7, 'embers');
-  const outcome = given(history100).when(embers, now);
+  const outcome = given(history100).when(embers);
   outcome.then([credited(embers, 7)]);
   assert.deepEqual([...outcome.stateAfter.balances], [['coins', 100], ['embers', 7]]);
 });
@@ -91,20 +90,20 @@ test('Credit refusals: unknown currency, and a balance past MAX_SAFE_INTEGER', (
   refused(history100, huge, 'wallet/balance_overflow');
   // Exactly the limit is fine.
   const exact = credit('h-2', MAX - 100);
-  given(history100).when(exact, now).then([credited(exact, MAX)]);
+  given(history100).when(exact).then([credited(exact, MAX)]);
 });
 
 test('a currency list of its own: the rules accept only what the content defines', () => {
   const crowns = credit('k-1', 3, 'crowns');
-  const decision = createWalletDecider({ currencies: ['crowns'] }).decide(given([]).state, crowns, now);
+  const decision = createWalletDecider({ currencies: ['crowns'] }).decide(given([]).state, crowns);
   assert.deepEqual(decision, { ok: true, events: [credited(crowns, 3)] });
 });
 
 test('Debit: takes from the available balance into the counter-account, down to exactly zero', () => {
   const d40 = debit('d-40', 40);
-  given(history100).when(d40, now).then([debited(d40, 60)]);
+  given(history100).when(d40).then([debited(d40, 60)]);
   const all = debit('d-all', 100);
-  assert.equal(given(history100).when(all, now).stateAfter.balances.get('coins'), 0);
+  assert.equal(given(history100).when(all).stateAfter.balances.get('coins'), 0);
 });
 
 test('Debit refusals: insufficient funds (never below zero), unknown currency', () => {
@@ -120,7 +119,7 @@ const stake = escrow('w-1', 'battle-b1', 30);
 const staked = [...history100, escrowed(stake, 70)];
 
 test('EscrowWager: the stake leaves the available balance for escrow:<wagerId>', () => {
-  const outcome = given(history100).when(stake, now);
+  const outcome = given(history100).when(stake);
   outcome.then([escrowed(stake, 70)]);
   assert.deepEqual(outcome.stateAfter.wagers.get('battle-b1'), { currency: 'coins', stake: 30, status: 'escrowed' });
   // Escrowed funds cannot be spent.
@@ -139,7 +138,7 @@ test('EscrowWager refusals: insufficient funds, a second stake in the same wager
 
 test('SettleWager: the stake goes to the pot and the payout comes out of it', () => {
   const win = settle('s-1', 'battle-b1', 60);
-  const outcome = given(staked).when(win, now);
+  const outcome = given(staked).when(win);
   outcome.then([{
     type: 'WagerSettled',
     data: {
@@ -156,16 +155,16 @@ test('SettleWager: the stake goes to the pot and the payout comes out of it', ()
   ]);
   // A loss pays nothing: the stake is gone.
   const lose = settle('s-2', 'battle-b1', 0);
-  assert.equal(given(staked).when(lose, now).stateAfter.balances.get('coins'), 70);
+  assert.equal(given(staked).when(lose).stateAfter.balances.get('coins'), 70);
 });
 
 test('SettleWager refusals: unknown wager, already settled or refunded, overflow', () => {
   const stray = settle('s-stray', 'battle-zz', 10);
   refused(history100, stray, 'wallet/unknown_wager');
-  const settledHistory = [...staked, ...given(staked).when(settle('s-1', 'battle-b1', 60), now).events()];
+  const settledHistory = [...staked, ...given(staked).when(settle('s-1', 'battle-b1', 60)).events()];
   const twice = settle('s-twice', 'battle-b1', 60);
   refused(settledHistory, twice, 'wallet/wager_already_settled');
-  const refundedHistory = [...staked, ...given(staked).when(refund('r-1', 'battle-b1'), now).events()];
+  const refundedHistory = [...staked, ...given(staked).when(refund('r-1', 'battle-b1')).events()];
   const afterRefund = settle('s-after', 'battle-b1', 60);
   refused(refundedHistory, afterRefund, 'wallet/wager_already_settled');
   const rich = [...staked, credited(credit('c-max', MAX - 70), MAX)];
@@ -175,7 +174,7 @@ test('SettleWager refusals: unknown wager, already settled or refunded, overflow
 
 test('RefundWager: the stake comes back from escrow', () => {
   const back = refund('r-1', 'battle-b1');
-  const outcome = given(staked).when(back, now);
+  const outcome = given(staked).when(back);
   outcome.then([{
     type: 'WagerRefunded',
     data: { ...recorded(back), wagerId: 'battle-b1', currency: 'coins', amount: 30, counterAccount: 'escrow:battle-b1', balanceAfter: 100 },
@@ -186,7 +185,7 @@ test('RefundWager: the stake comes back from escrow', () => {
 test('RefundWager refusals: unknown wager, already closed, overflow', () => {
   const stray = refund('r-stray', 'battle-zz');
   refused(history100, stray, 'wallet/unknown_wager');
-  const closed = [...staked, ...given(staked).when(settle('s-1', 'battle-b1', 0), now).events()];
+  const closed = [...staked, ...given(staked).when(settle('s-1', 'battle-b1', 0)).events()];
   const late = refund('r-late', 'battle-b1');
   refused(closed, late, 'wallet/wager_already_settled');
   const rich = [...staked, credited(credit('c-max', MAX - 80), MAX - 10)];
@@ -196,7 +195,7 @@ test('RefundWager refusals: unknown wager, already closed, overflow', () => {
 
 test('GrantPurchase: every grant credited from purchases:<platform>, the receipt remembered', () => {
   const buy = purchase('purchase:steam.1001', '1001');
-  const outcome = given(history100).when(buy, now);
+  const outcome = given(history100).when(buy);
   outcome.then([{
     type: 'PurchaseGranted',
     data: {
@@ -209,7 +208,7 @@ test('GrantPurchase: every grant credited from purchases:<platform>, the receipt
 
 test('GrantPurchase refusals: the same receipt under another key, unknown currency, overflow', () => {
   const buy = purchase('purchase:steam.1001', '1001');
-  const bought = [...history100, ...given(history100).when(buy, now).events()];
+  const bought = [...history100, ...given(history100).when(buy).events()];
   const again = purchase('other-key', '1001');
   refused(bought, again, 'wallet/purchase_already_granted');
   const gold = purchase('p-gold', '1002', [{ currency: 'gold', amount: 1 }]);
@@ -220,19 +219,19 @@ test('GrantPurchase refusals: the same receipt under another key, unknown curren
 });
 
 test('a retried command (same key, same content) yields nothing new: the original event is the answer', () => {
-  given(history100).when(c100, now).then([]);
+  given(history100).when(c100).then([]);
   // Also for a refusal: the recorded refusal stands, even once the funds are there.
   const d500 = debit('d-500', 500);
-  const refusedOnce = [...history100, ...given(history100).when(d500, now).events()];
+  const refusedOnce = [...history100, ...given(history100).when(d500).events()];
   const richer = [...refusedOnce, credited(credit('c-1000', 1000), 1100)];
-  given(richer).when(d500, now).then([]);
+  given(richer).when(d500).then([]);
 });
 
 test('the same key with different content is refused, unrecorded, with wallet/idempotency_key_reused', () => {
-  const outcome = given(history100).when(credit('c-100', 101), now);
+  const outcome = given(history100).when(credit('c-100', 101));
   assert.equal(outcome.decision.ok, false);
   if (!outcome.decision.ok) assert.equal(outcome.decision.refusal.code, IDEMPOTENCY_KEY_REUSED);
-  const otherCommand = given(history100).when(debit('c-100', 1), now);
+  const otherCommand = given(history100).when(debit('c-100', 1));
   assert.equal(!otherCommand.decision.ok && otherCommand.decision.refusal.code, IDEMPOTENCY_KEY_REUSED);
 });
 

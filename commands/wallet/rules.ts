@@ -6,12 +6,12 @@
 // wallet has already answered yields nothing when its content matches (the original event
 // is the answer) and is refused, unrecorded, with `wallet/idempotency_key_reused` otherwise.
 import { canonicalJson, sha256Hex } from '../../events/canonical.ts';
-import { accept, refuse, type Decider, type Decision } from '../../rooms/shared/decider.ts';
+import { accept, refuse, type Decider, type Decision } from '../../events/decider.ts';
 import type { Credit, Debit, EscrowWager, GrantPurchase, RefundWager, SettleWager, WalletCommand } from './commands.ts';
 import type { WalletCommandRefused, WalletEvent } from './events.ts';
 import { escrowAccount, potAccount, purchasesAccount, walletCurrencies } from './model.ts';
 import { IDEMPOTENCY_KEY_REUSED, type WalletRefusalCode } from './refusals.ts';
-import { balanceOf, evolve, initialState, receiptKey, type WalletState } from './state.ts';
+import { applyEvent, balanceOf, cloneState, evolve, initialState, receiptKey, type WalletState } from './state.ts';
 
 const MAX = Number.MAX_SAFE_INTEGER;
 
@@ -51,11 +51,44 @@ export function createWalletDecider(options: WalletDeciderOptions = {}): Decider
     const ctx: Context = { state, hash, currencies };
     return accept(decideNew(ctx, command));
   };
-  // Wallets have no clock: the tick the Decider shape passes is ignored, and nothing happens between commands.
-  return { initialState, decide: (state, command) => decide(state, command), onTick: () => [], evolve };
+  // Wallets have no clock: nothing happens between commands.
+  return { initialState, decide, evolve };
 }
 
 export const walletDecider = createWalletDecider();
+
+/**
+ * Several commands of one wallet decided as one, each against the state the ones before it
+ * left: what a wallet's lane appends in one commit. Never refused as a whole; a command the
+ * wallet refuses without recording (a reused key) adds nothing, and the caller answers it
+ * from the state after (see `recall`).
+ */
+export function walletBatchDecider(decider: Decider<WalletState, WalletCommand, WalletEvent>): Decider<WalletState, readonly WalletCommand[], WalletEvent> {
+  return {
+    initialState: decider.initialState,
+    evolve: decider.evolve,
+    decide(state, commands) {
+      const working = cloneState(state);
+      const events: WalletEvent[] = [];
+      for (const command of commands) {
+        const decision = decider.decide(working, command);
+        if (!decision.ok) continue;
+        for (const event of decision.events) {
+          applyEvent(working, event);
+          events.push(event);
+        }
+      }
+      return accept(...events);
+    },
+  };
+}
+
+/** Folds a batch of events into one copy of the state (evolve copies per event). */
+export function foldWallet(state: WalletState, events: readonly WalletEvent[]): WalletState {
+  const next = cloneState(state);
+  for (const event of events) applyEvent(next, event);
+  return next;
+}
 
 function decideNew(ctx: Context, command: WalletCommand): WalletEvent {
   switch (command.type) {

@@ -1,27 +1,27 @@
 // The wallet service: runs wallet commands against the event store.
 //
-// Per command: load the wallet (fold its stream), decide, append with the expected version.
 // Within a process, commands to one wallet go through one lane, one batch at a time: the
 // commands waiting in a lane are decided in order against the evolving state and appended
-// as one commit, so a thousand concurrent debits on one wallet become a few appends instead
-// of a storm of version conflicts. Across processes the expected version decides: on a
-// conflict the lane reads what the other process appended and decides again.
+// as one commit (walletBatchDecider), so a thousand concurrent debits on one wallet become a
+// few appends instead of a storm of version conflicts. Loading, deciding, appending with the
+// expected version and deciding again after another process's append is handleCommand's
+// (events/commandHandler.ts).
 //
 // Idempotency holds across processes and restarts: an event's id is derived from the wallet
 // and the command's idempotency key, and the wallet remembers every key it answered, so a
 // retry gets back the event that answered it the first time (a refusal included).
 import type { Logger } from 'pino';
-import type { EventMetadata, NewEvent, RecordedEvent } from '../../events/envelope.ts';
-import { ExpectedVersionConflict, IdempotencyConflict } from '../../events/errors.ts';
+import { handleCommand, load, stateCache, type StateCache } from '../../events/commandHandler.ts';
+import type { Decider } from '../../events/decider.ts';
+import type { EventMetadata, RecordedEvent } from '../../events/envelope.ts';
+import { nameBasedUuid } from '../../events/ids.ts';
 import type { EventStore } from '../../events/store.ts';
-import type { Decider } from '../../rooms/shared/decider.ts';
-import { nameBasedUuid } from '../shared/ids.ts';
 import { WalletCommand } from './commands.ts';
 import type { WalletEvent } from './events.ts';
 import { PlayerId, walletStreamId } from './model.ts';
 import { COMMAND_INVALID } from './refusals.ts';
-import { walletDecider } from './rules.ts';
-import { applyEvent, escrowedBalances, initialState, type WagerStatus, type WalletState } from './state.ts';
+import { foldWallet, recall, walletBatchDecider, walletDecider } from './rules.ts';
+import { escrowedBalances, type WagerStatus, type WalletState } from './state.ts';
 
 /** A wallet event as the store hands it back. */
 export type RecordedWalletEvent = RecordedEvent & WalletEvent;
@@ -64,8 +64,6 @@ export type WalletServiceOptions = {
   readonly decider?: Decider<WalletState, WalletCommand, WalletEvent>;
   /** Most commands of one wallet decided and appended together. */
   readonly maxBatch?: number;
-  /** Attempts per batch against other processes' appends before giving up with the conflict. */
-  readonly maxAttempts?: number;
   /** Wallet states kept in memory (least recently used go first). */
   readonly cacheSize?: number;
 };
@@ -81,33 +79,23 @@ type ReadJob = { readonly kind: 'read'; readonly run: (state: WalletState) => vo
 type Job = CommandJob | ReadJob;
 type Lane = { readonly jobs: Job[]; running: boolean };
 
-/**
- * How a command in a batch is answered: by the `index`-th event this batch appends, by an
- * event recorded earlier (`version`), or by an unrecorded refusal.
- */
-type Answer =
-  | { readonly kind: 'appended'; readonly index: number }
-  | { readonly kind: 'recorded'; readonly version: number }
-  | { readonly kind: 'unrecorded'; readonly code: string; readonly message: string };
-
 export class WalletService {
   readonly #store: EventStore;
   readonly #logger: Logger | undefined;
   readonly #decider: Decider<WalletState, WalletCommand, WalletEvent>;
+  readonly #batchDecider: Decider<WalletState, readonly WalletCommand[], WalletEvent>;
   readonly #maxBatch: number;
-  readonly #maxAttempts: number;
-  readonly #cacheSize: number;
   readonly #lanes = new Map<string, Lane>();
-  /** Folded wallets by stream id, in least-recently-used order. Only a wallet's running lane touches its entry. */
-  readonly #states = new Map<string, WalletState>();
+  /** Folded wallets by stream id. */
+  readonly #states: StateCache<WalletState>;
 
   constructor(options: WalletServiceOptions) {
     this.#store = options.store;
     this.#logger = options.logger?.child({ component: 'wallet' });
     this.#decider = options.decider ?? walletDecider;
+    this.#batchDecider = walletBatchDecider(this.#decider);
     this.#maxBatch = options.maxBatch ?? 200;
-    this.#maxAttempts = options.maxAttempts ?? 50;
-    this.#cacheSize = options.cacheSize ?? 10_000;
+    this.#states = stateCache(options.cacheSize ?? 10_000);
   }
 
   /**
@@ -185,95 +173,51 @@ export class WalletService {
 
   /** The wallet's state, caught up with its stream. */
   async #load(streamId: string): Promise<WalletState> {
-    const state = this.#states.get(streamId) ?? initialState();
-    this.#states.delete(streamId);
-    const fresh = await this.#store.readStream(streamId, { fromVersion: state.version + 1 });
-    for (const event of fresh) applyEvent(state, event as RecordedWalletEvent);
-    this.#states.set(streamId, state);
-    if (this.#states.size > this.#cacheSize) this.#states.delete(this.#states.keys().next().value!);
-    return state;
+    return (await load(this.#store, streamId, this.#decider, foldWallet, this.#states)).state;
   }
 
   async #runBatch(streamId: string, batch: readonly CommandJob[]): Promise<WalletResult[]> {
-    for (let attempt = 1; ; attempt++) {
-      const state = await this.#load(streamId);
-      const expected = state.version;
-      const answers: Answer[] = [];
-      const events: NewEvent[] = [];
-      // Decisions fold into the cached state as they are made; if anything fails the entry
-      // is dropped, so the next load starts from what the store holds.
-      try {
-        this.#decideInto(streamId, state, batch, answers, events);
-      } catch (error) {
-        this.#states.delete(streamId);
-        throw error;
-      }
-      if (events.length === 0) return this.#answer(streamId, answers, [], false);
-      let recorded: readonly RecordedEvent[];
-      try {
-        recorded = (await this.#store.append(streamId, expected === -1 ? 'no_stream' : expected, events)).events;
-      } catch (error) {
-        this.#states.delete(streamId);
-        const raced = error instanceof ExpectedVersionConflict || error instanceof IdempotencyConflict;
-        if (!raced || attempt >= this.#maxAttempts) throw error;
-        this.#logger?.debug({ streamId, attempt, err: error }, 'wallet moved in another process; deciding again');
-        continue;
-      }
-      // The store answers a re-append of events it already holds (same ids, same content)
-      // with the originals. If they sit elsewhere than where this batch meant to put them,
-      // another process recorded this very batch first: the cached fold numbered them
-      // wrongly and missed what came between, so it is dropped.
-      const reappended = recorded[0]!.version !== expected + 1;
-      if (reappended) this.#states.delete(streamId);
-      return this.#answer(streamId, answers, recorded, reappended);
-    }
-  }
-
-  /** Decides each command against the evolving state; new events get ids derived from the wallet and the key. */
-  #decideInto(streamId: string, state: WalletState, batch: readonly CommandJob[], answers: Answer[], events: NewEvent[]): void {
-    for (const job of batch) {
-      const decision = this.#decider.decide(state, job.command, { tick: 0 });
-      if (!decision.ok) {
-        this.#logger?.warn({ streamId, idempotencyKey: job.command.idempotencyKey, code: decision.refusal.code }, decision.refusal.message);
-        answers.push({ kind: 'unrecorded', ...decision.refusal });
-        continue;
-      }
-      if (decision.events.length === 0) {
-        answers.push({ kind: 'recorded', version: state.processed.get(job.command.idempotencyKey)!.version });
-        continue;
-      }
-      answers.push({ kind: 'appended', index: events.length });
-      decision.events.forEach((event, i) => {
-        applyEvent(state, event);
-        events.push({
-          id: nameBasedUuid('pantheon.wallet', streamId, job.command.idempotencyKey, String(i)),
-          type: event.type,
-          data: event.data,
-          ...(job.metadata ? { metadata: job.metadata } : {}),
-        });
-      });
-    }
-  }
-
-  /** Turns answers into results; a retry of a command from an earlier append reads its event back. */
-  async #answer(streamId: string, answers: readonly Answer[], recorded: readonly RecordedEvent[], reappended: boolean): Promise<WalletResult[]> {
-    const earlier = new Map<number, RecordedWalletEvent>();
-    for (const answer of answers) {
-      if (answer.kind !== 'recorded' || earlier.has(answer.version)) continue;
-      const [event] = await this.#store.readStream(streamId, { fromVersion: answer.version, limit: 1 });
-      if (!event || event.version !== answer.version) throw new Error(`${streamId} has no event at version ${answer.version}, which its state says answered a command`);
-      earlier.set(answer.version, event as RecordedWalletEvent);
-    }
-    return answers.map((answer) => {
-      switch (answer.kind) {
-        case 'unrecorded':
-          return { ok: false, duplicate: false, code: answer.code, message: answer.message, events: [] };
-        case 'recorded':
-          return resultOf(earlier.get(answer.version)!, true);
-        case 'appended':
-          return resultOf(recorded[answer.index] as RecordedWalletEvent, reappended);
-      }
+    const commands = batch.map((job) => job.command);
+    const metadataByKey = new Map(batch.map((job) => [job.command.idempotencyKey, job.metadata]));
+    const handled = await handleCommand(this.#store, streamId, this.#batchDecider, commands, {
+      cache: this.#states,
+      fold: foldWallet,
+      ...(this.#logger ? { logger: this.#logger } : {}),
+      // Every wallet command yields exactly one event (rules.ts), so its key names it.
+      eventId: (event) => nameBasedUuid('pantheon.wallet', streamId, event.data.idempotencyKey, '0'),
+      metadata: (event): EventMetadata | undefined => metadataByKey.get(event.data.idempotencyKey),
     });
+    if (!handled.ok) throw new Error(`a batch of wallet commands was refused as a whole: ${handled.refusal.message}`);
+    // Each command is answered from the wallet after the batch: by the event its key names,
+    // appended now or (a retry) earlier, or, for a key reused with other content, by the
+    // unrecorded refusal.
+    const appended = new Map<number, RecordedWalletEvent>(handled.events.map((event) => [event.version, event]));
+    const answered = new Set<string>();
+    const results: WalletResult[] = [];
+    for (const command of commands) {
+      const prior = recall(handled.state, command);
+      if (prior.kind === 'new') throw new Error(`${streamId}: command ${command.idempotencyKey} was decided but nothing answers it`);
+      if (prior.kind === 'reused') {
+        const decision = this.#decider.decide(handled.state, command);
+        if (decision.ok) throw new Error(`${streamId}: key ${command.idempotencyKey} reads as reused, yet the wallet accepts it`);
+        const { refusal } = decision;
+        this.#logger?.warn({ streamId, idempotencyKey: command.idempotencyKey, code: refusal.code }, refusal.message);
+        results.push({ ok: false, duplicate: false, code: refusal.code, message: refusal.message, events: [] });
+        continue;
+      }
+      const now = appended.get(prior.version);
+      const first = now !== undefined && !answered.has(command.idempotencyKey);
+      answered.add(command.idempotencyKey);
+      results.push(resultOf(first ? now : await this.#recorded(streamId, prior.version), first ? handled.duplicate : true));
+    }
+    return results;
+  }
+
+  /** The event at `version`, which the wallet's state says answered a command. */
+  async #recorded(streamId: string, version: number): Promise<RecordedWalletEvent> {
+    const [event] = await this.#store.readStream(streamId, { fromVersion: version, limit: 1 });
+    if (!event || event.version !== version) throw new Error(`${streamId} has no event at version ${version}, which its state says answered a command`);
+    return event as RecordedWalletEvent;
   }
 }
 

@@ -16,7 +16,7 @@ import type { EventStore } from '../../events/store.ts';
 import { battleKind } from '../../rooms/battle/room.ts';
 import { raidKind } from '../../rooms/raid/room.ts';
 import { battlePlayers, battleSetup, raidPlayers, raidSetup, recordRoom, simulateRoom } from '../../load-tests/simulate/room.ts';
-import { forger } from '../../rooms/audit/tampering.ts';
+import { forger } from '../../events/testing/tampering.ts';
 import { createCatalog } from '../catalog.ts';
 import { csvColumns } from './export.ts';
 

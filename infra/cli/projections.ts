@@ -5,7 +5,7 @@ import type { Command } from 'commander';
 import { z } from 'zod';
 import { readModels, openProjectionRunner, type Processor, type ProcessorStatus, type ProjectionRunner } from '../../projections/index.ts';
 import { anticheatProcessors } from '../../projections/anticheat/index.ts';
-import { roomRules } from '../../rooms/audit/rulesRegistry.ts';
+import { roomRules } from '../../rooms/rulesRegistry.ts';
 import { createCatalog } from '../catalog.ts';
 import { processManagers } from '../processors.ts';
 import { CliError, parseArgs, print, progressBar, withStore, type Session } from './context.ts';

@@ -5,9 +5,9 @@ import type { Command } from 'commander';
 import { z } from 'zod';
 import type { RecordedEvent } from '../../events/envelope.ts';
 import { StreamId } from '../../events/envelope.ts';
-import { roomRules } from '../../rooms/audit/rulesRegistry.ts';
-import { roomEventTypes } from '../../rooms/shared/roomEvents.ts';
-import { RulesVersionError } from '../../rooms/shared/rulesVersions.ts';
+import { roomRules } from '../../rooms/rulesRegistry.ts';
+import { roomEventTypes } from '../../events/tick/roomEvents.ts';
+import { RulesVersionError } from '../../events/tick/rulesVersions.ts';
 import { CliError, parseArgs, print, withStore } from './context.ts';
 
 const Count = z.coerce.number({ error: 'must be a whole number' }).int('must be a whole number').min(0, 'must be 0 or more');

@@ -12,7 +12,7 @@
 import { AccountService } from '../../commands/account/service.ts';
 import type { SqlQueryable } from '../../events/sql/executor.ts';
 import type { EventStore } from '../../events/store.ts';
-import type { Processor } from '../../projections/runner/projection.ts';
+import type { Processor } from '../../events/processor.ts';
 import type { Route } from '../http/route.ts';
 import type { Logger } from '../logger.ts';
 import type { DiscordConfig } from './config.ts';

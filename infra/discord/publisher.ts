@@ -14,7 +14,7 @@
 //   projection wrote after the reactor saw their events.
 import { z } from 'zod';
 import type { Logger } from '../logger.ts';
-import { defineReactor, type Reactor } from '../../projections/runner/projection.ts';
+import { defineReactor, type Reactor } from '../../events/processor.ts';
 import { feedEventTypes, type MatchSummary } from '../../projections/spectator/index.ts';
 import { spectatorMessage } from './render.ts';
 import type { DiscordRest } from './rest.ts';

@@ -4,8 +4,8 @@
 // (commands/content/), so every server and every later audit sees the same numbers.
 import { z } from 'zod';
 import type { ContentService } from '../../commands/content/service.ts';
-import { ContentVersion } from '../../rooms/content/content.ts';
-import { ContentError } from '../../rooms/content/registry.ts';
+import { ContentVersion } from '../../events/content/content.ts';
+import { ContentError } from '../../events/content/registry.ts';
 import { defineRoute, HttpError } from './route.ts';
 
 /** Content is tens of kilobytes today; a megabyte leaves room without inviting abuse. */

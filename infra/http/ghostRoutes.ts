@@ -5,7 +5,7 @@
 // `ghostRoutes(opened.store)`.)
 import { z } from 'zod';
 import type { EventStore } from '../../events/store.ts';
-import { GhostSubmission, recordGhost } from '../../rooms/audit/ghost.ts';
+import { GhostSubmission, recordGhost } from '../../rooms/raid/ghost.ts';
 import { accessCodes, hasRole } from '../../rooms/shared/access.ts';
 import { defineRoute, HttpError } from './route.ts';
 

@@ -89,7 +89,7 @@ export function createNarrator(config: NarratorConfig, options: CreateNarratorOp
   });
 }
 
-export { NarrationGenerated, narrationStreamOf, loreStreamOf, narratorEventDefinitions, type NarrationData } from './events.ts';
+export { NarrationGenerated, narrationStreamOf, loreStreamOf, narratorEventDefinitions, type NarrationData } from '../../commands/narration/events.ts';
 export { createNarrationBus, localNarrationBus, redisNarrationBus, type NarrationBus } from './bus.ts';
 export { NarrationFeed, type FeedMessage } from './feed.ts';
 export { Narrator, NarratorClosed, type NarrationResult } from './narrator.ts';

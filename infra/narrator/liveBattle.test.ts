@@ -16,7 +16,7 @@ import { duelSetup } from '../../rooms/battle/fixtures.e2e.ts';
 import type { BattleEvent } from '../../rooms/battle/events.ts';
 import type { BattleState } from '../../rooms/battle/model.ts';
 import type { BattleView } from '../../rooms/battle/state.ts';
-import { loadCodex } from '../../rooms/content/codex.ts';
+import { loadCodex } from '../../events/content/codex.ts';
 import { startTestGameServer, type TestGameServer } from '../testing/gameServer.ts';
 import { foldStream, until } from '../testing/roomClient.ts';
 import { createNarrator, narratorReactor, readNarrations, type Narrator } from './index.ts';

@@ -5,8 +5,8 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import fc from 'fast-check';
 import type { RecordedEvent } from '../../events/envelope.ts';
-import { loadCodex } from '../../rooms/content/codex.ts';
-import { NarrationGenerated } from './events.ts';
+import { loadCodex } from '../../events/content/codex.ts';
+import { NarrationGenerated } from '../../commands/narration/events.ts';
 import { codexUnlocks, contextOf, MomentSelector, plannedMoments, type Facts } from './moments.ts';
 import { offlineText } from './offline.ts';
 

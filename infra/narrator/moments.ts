@@ -14,10 +14,10 @@
 import type { EventOf } from '../../events/catalog.ts';
 import type { RecordedEvent } from '../../events/envelope.ts';
 import type { BattleCreated, BattleEnded, DamageDealt, OracleFell } from '../../rooms/battle/events.ts';
-import type { Codex, CodexEntry } from '../../rooms/content/codex.ts';
+import type { Codex, CodexEntry } from '../../events/content/codex.ts';
 import type { BossDefeated, BossPhaseChanged, RaidCreated, RaidEnded, RaidEnraged } from '../../rooms/raid/events.ts';
 import type { RitualCreated, RitualCompletedData } from '../../rooms/ritual/events.ts';
-import { loreEventId, loreStreamOf, narrationEventId, narrationStreamOf, type NarrationKind, type NarrationUse } from './events.ts';
+import { loreEventId, loreStreamOf, narrationEventId, narrationStreamOf, type NarrationKind, type NarrationUse } from '../../commands/narration/events.ts';
 
 export type Who = { name: string; element: string };
 

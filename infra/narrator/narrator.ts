@@ -8,7 +8,7 @@
 // moderation endpoint cleared it. A timeout or an error after the SDK's retries counts
 // against the circuit breaker and falls back offline.
 import type { Logger } from 'pino';
-import type { FallbackReason } from './events.ts';
+import type { FallbackReason } from '../../commands/narration/events.ts';
 import type { NarrationFeed } from './feed.ts';
 import type { RateLimiter, TokenBudget } from './limits.ts';
 import type { ResultCache } from './cache.ts';

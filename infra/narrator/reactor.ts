@@ -18,8 +18,8 @@ import { CODEX } from '../../projections/codex/index.ts';
 import { matchEnders } from '../../projections/matches/openMatches.ts';
 import { defineReactor, readModelTable, type Reactor } from '../../projections/index.ts';
 import { isConnectionError } from '../../projections/runner/runner.ts';
-import { loadCodex, type Codex } from '../../rooms/content/codex.ts';
-import { NarrationGenerated, loreStreamOf, type NarrationData } from './events.ts';
+import { loadCodex, type Codex } from '../../events/content/codex.ts';
+import { NarrationGenerated, loreStreamOf, type NarrationData } from '../../commands/narration/events.ts';
 import {
   codexUnlocks, contextOf, creationEventTypes, loreMoment, MomentSelector, narratedEventTypes, type Moment, type RoomContext,
 } from './moments.ts';

@@ -4,8 +4,8 @@ import { matchMaker } from '@colyseus/core';
 import type { Room } from '@colyseus/sdk';
 import type { EventStore } from '../../events/store.ts';
 import type { Refused } from '../../rooms/shared/messages.ts';
-import type { Decider } from '../../rooms/shared/decider.ts';
-import { roomEventTypes } from '../../rooms/shared/roomEvents.ts';
+import type { Decider } from '../../events/decider.ts';
+import { roomEventTypes } from '../../events/tick/roomEvents.ts';
 
 /**
  * Resolves when `predicate` holds for the room's state, checked on every patch. Until the
@@ -56,7 +56,7 @@ export function quiet<R extends Room>(room: R): R {
 }
 
 /** The fold of a room stream's domain events: what the log says the room is. */
-export async function foldStream<S, E>(store: EventStore, decider: Pick<Decider<S, never, E>, 'evolve' | 'initialState'>, streamId: string): Promise<S> {
+export async function foldStream<S, E>(store: EventStore, decider: Pick<Decider<S, never, E, never>, 'evolve' | 'initialState'>, streamId: string): Promise<S> {
   const events = await store.readStream(streamId);
   return events
     .filter((e) => !roomEventTypes.has(e.type))

@@ -2,7 +2,7 @@
 // ready ability of one of its standing oracles every `everyMs`. Used by the end-to-end
 // tests, `npm run demo` and the room benchmark.
 import type { Room } from '@colyseus/sdk';
-import { abilityById, loadContent } from '../../rooms/content/index.ts';
+import { abilityById, loadContent } from '../../events/content/index.ts';
 import type { BattleView, OracleView } from '../../rooms/battle/state.ts';
 
 const content = loadContent();

@@ -3,7 +3,7 @@
 // the most wounded party oracle, self-casts on the caster. Used by the end-to-end tests
 // and load scenarios.
 import type { Room } from '@colyseus/sdk';
-import { abilityById, loadContent } from '../../rooms/content/index.ts';
+import { abilityById, loadContent } from '../../events/content/index.ts';
 import type { RaidOracleView, RaidView } from '../../rooms/raid/state.ts';
 
 const content = loadContent();

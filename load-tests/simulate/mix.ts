@@ -3,11 +3,11 @@
 // rituals, all played by the real rules. Deterministic for a given seed.
 import type { EventStore } from '../../events/store.ts';
 import { battleKind, type BattleRoomSetup } from '../../rooms/battle/room.ts';
-import { signIds, type Chart } from '../../rooms/content/index.ts';
+import { signIds, type Chart } from '../../events/content/index.ts';
 import { raidKind, type RaidRoomSetup } from '../../rooms/raid/room.ts';
 import { ritualContent } from '../../rooms/ritual/content.ts';
 import { ritualKind, type RitualRoomSetup } from '../../rooms/ritual/room.ts';
-import { nextInt, seedPrng, type PrngState } from '../../rooms/shared/prng.ts';
+import { nextInt, seedPrng, type PrngState } from '../../events/tick/prng.ts';
 import { battlePlayers, raidPlayers, recordRoom, ritualPlayers, simulateRoom, type SimulatedRoom } from './room.ts';
 
 export type MixOptions = { seed: string; players: number; prefix?: string };

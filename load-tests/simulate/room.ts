@@ -7,14 +7,14 @@ import type { NewEvent } from '../../events/envelope.ts';
 import type { EventStore } from '../../events/store.ts';
 import type { BattleRoomSetup } from '../../rooms/battle/room.ts';
 import type { BattleState } from '../../rooms/battle/model.ts';
-import { abilityById, contentByVersion, type Ability } from '../../rooms/content/index.ts';
+import { abilityById, contentByVersion, type Ability } from '../../events/content/index.ts';
 import type { OracleState } from '../../rooms/battle/model.ts';
 import type { RaidRoomSetup } from '../../rooms/raid/room.ts';
 import type { RaidState } from '../../rooms/raid/index.ts';
 import type { RitualState } from '../../rooms/ritual/events.ts';
 import type { RitualRoomSetup } from '../../rooms/ritual/room.ts';
-import type { KindCommand, KindEvent, RoomKind } from '../../rooms/shared/roomKind.ts';
-import { runTick, type TickInput } from '../../rooms/shared/tickCore.ts';
+import type { KindCommand, KindEvent, RoomKind } from '../../events/tick/roomKind.ts';
+import { runTick, type TickInput } from '../../events/tick/tickCore.ts';
 
 /** What the players send in a tick, given the state the tick starts from. */
 export type Policy<S, C> = (state: S, tick: number) => TickInput<C>[];

@@ -8,10 +8,10 @@ import type { EventCatalog } from '../../events/catalog.ts';
 import type { RecordedEvent } from '../../events/envelope.ts';
 import { IdempotencyConflict } from '../../events/errors.ts';
 import type { EventStore } from '../../events/store.ts';
-import { auditRecordedCooperatively } from '../../rooms/audit/audit.ts';
-import { AuditCompleted, auditCompletedFrom, auditEventId, auditStreamOf, unauditable, type AuditCompletedData } from '../../rooms/audit/events.ts';
-import { RulesVersionError, type RulesRegistry } from '../../rooms/shared/rulesVersions.ts';
-import { defineReactor, type Reactor } from '../runner/projection.ts';
+import { auditRecordedCooperatively } from './audit.ts';
+import { AuditCompleted, auditCompletedFrom, auditEventId, auditStreamOf, unauditable, type AuditCompletedData } from './events.ts';
+import { RulesVersionError, type RulesRegistry } from '../../events/tick/rulesVersions.ts';
+import { defineReactor, type Reactor } from '../../events/processor.ts';
 
 export type AuditWorkerDeps = {
   store: Pick<EventStore, 'readStream' | 'append'>;

@@ -3,10 +3,10 @@
 import type { Logger } from 'pino';
 import type { EventCatalog } from '../../events/catalog.ts';
 import type { EventStore } from '../../events/store.ts';
-import { GHOST_CATEGORY } from '../../rooms/audit/ghost.ts';
-import { roomRules } from '../../rooms/audit/rulesRegistry.ts';
-import type { RulesRegistry } from '../../rooms/shared/rulesVersions.ts';
-import type { Processor, Projection } from '../runner/projection.ts';
+import { GHOST_CATEGORY } from '../../rooms/raid/ghost.ts';
+import { roomRules } from '../../rooms/rulesRegistry.ts';
+import type { RulesRegistry } from '../../events/tick/rulesVersions.ts';
+import type { Processor, Projection } from '../../events/processor.ts';
 import { auditWorker } from './auditWorker.ts';
 import { anticheatProjection, type AnticheatLimits } from './projection.ts';
 

@@ -13,9 +13,9 @@
 // events were batched: a rebuild produces the same findings as the live run.
 import type { SqlQueryable } from '../../events/sql/executor.ts';
 import type { RecordedEvent } from '../../events/envelope.ts';
-import { AuditCompleted, type AuditCompletedData } from '../../rooms/audit/events.ts';
-import { CommandAccepted, CommandRejected } from '../../rooms/shared/roomEvents.ts';
-import { defineProjection, type Projection } from '../runner/projection.ts';
+import { AuditCompleted, type AuditCompletedData } from './events.ts';
+import { CommandAccepted, CommandRejected } from '../../events/tick/roomEvents.ts';
+import { defineProjection, type Projection } from '../../events/processor.ts';
 
 export type AnticheatLimits = {
   /** Commands per player per second of ticks a human can plausibly send. */

@@ -10,7 +10,7 @@ import { openSqlEventStore } from '../../events/sql/sqlEventStore.ts';
 import { createTestSchema, testDatabaseUrl, type TestSchema } from '../../events/sql/testing.ts';
 import type { EventStore } from '../../events/store.ts';
 import { createCatalog } from '../../infra/catalog.ts';
-import { loadCodex, parseCodex, type CodexInput } from '../../rooms/content/index.ts';
+import { loadCodex, parseCodex, type CodexInput } from '../../events/content/index.ts';
 import { playBattle, playRaid, playRitual, snapshot } from '../testing/matches.ts';
 import { openProjectionRunner, type ProjectionRunner } from '../runner/runner.ts';
 import { CODEX_PROJECTION_VERSION, codexOf, CodexView, createCodexProjection, oracronOf, OracronPage, UnlockRules, unlockRulesFingerprint } from './index.ts';

@@ -3,7 +3,7 @@
 // event and the state of its match (see progression/openMatches.ts) in, facts out.
 import type { RecordedEvent } from '../../events/envelope.ts';
 import type { BattleEnded, DamageDealt } from '../../rooms/battle/events.ts';
-import type { OracleDeed } from '../../rooms/content/index.ts';
+import type { OracleDeed } from '../../events/content/index.ts';
 import type { BossDefeated } from '../../rooms/raid/events.ts';
 import type { RitualEvent } from '../../rooms/ritual/events.ts';
 import type { MatchOracle, OpenMatch } from '../matches/openMatches.ts';

@@ -7,10 +7,10 @@
 import { canonicalJson, sha256Hex } from '../../events/canonical.ts';
 import type { RecordedEvent } from '../../events/envelope.ts';
 import type { SqlQueryable } from '../../events/sql/executor.ts';
-import { loadCodex, type Codex } from '../../rooms/content/index.ts';
+import { loadCodex, type Codex } from '../../events/content/index.ts';
 import { rowsWhereIn, tableColumns, writeRows, type Column } from '../runner/bulk.ts';
 import { OpenMatches, openMatchesTable } from '../matches/openMatches.ts';
-import { defineProjection, type Projection, type ProjectionTables } from '../runner/projection.ts';
+import { defineProjection, type Projection, type ProjectionTables } from '../../events/processor.ts';
 import { happeningsOf, type OracleDeedRecord, type PlayerFeat } from './deeds.ts';
 import { UnlockRules, type Feat } from './unlocks.ts';
 

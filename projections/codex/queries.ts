@@ -3,7 +3,7 @@
 // are plain JSON described by zod schemas the API publishes.
 import { z } from 'zod';
 import type { SqlQueryable } from '../../events/sql/executor.ts';
-import { CodexCategory, loadCodex, OracleDeed, type Codex } from '../../rooms/content/index.ts';
+import { CodexCategory, loadCodex, OracleDeed, type Codex } from '../../events/content/index.ts';
 import { readModelTable } from '../runner/tables.ts';
 import { CODEX } from './projection.ts';
 

@@ -1,6 +1,6 @@
 // Which codex entries a feat unlocks: the codex's declarative rules (rooms/content/codex.ts)
 // evaluated against one thing a player did. Pure; the projection turns events into feats.
-import type { Codex, CodexEntry, CodexUnlockRule, Element, OracleDeed } from '../../rooms/content/index.ts';
+import type { Codex, CodexEntry, CodexUnlockRule, Element, OracleDeed } from '../../events/content/index.ts';
 
 /** Something a player did that a codex rule may reward. */
 export type Feat =

@@ -11,7 +11,7 @@ import { tableColumns, writeRows, type Column } from '../runner/bulk.ts';
 import { OpenMatches, openMatchesTable } from '../matches/openMatches.ts';
 import { outcomeOf, type BattleOutcome, type MatchOutcome, type RaidOutcome } from '../progression/outcomes.ts';
 import { initialRating, rateBattle } from '../progression/rating.ts';
-import { defineProjection, type ProjectionTables } from '../runner/projection.ts';
+import { defineProjection, type ProjectionTables } from '../../events/processor.ts';
 import { GLOBAL, seasonOf } from './seasons.ts';
 
 export const LEADERBOARDS = 'leaderboards';

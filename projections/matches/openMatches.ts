@@ -11,10 +11,10 @@ import type { RecordedEvent } from '../../events/envelope.ts';
 import type { SqlQueryable } from '../../events/sql/executor.ts';
 import type { BattleCreated, DamageDealt, OracleFell, PlayerForfeited } from '../../rooms/battle/events.ts';
 import type { OracleSnapshot } from '../../rooms/battle/model.ts';
-import type { Element } from '../../rooms/content/index.ts';
+import type { Element } from '../../events/content/index.ts';
 import type { RaidCreated } from '../../rooms/raid/events.ts';
 import type { RitualEvent } from '../../rooms/ritual/events.ts';
-import type { TableDefinition } from '../runner/projection.ts';
+import type { TableDefinition } from '../../events/processor.ts';
 import { rowsWhereIn, writeRows } from '../runner/bulk.ts';
 
 export const openMatchesTable: TableDefinition = { columns: 'stream_id text PRIMARY KEY, state jsonb NOT NULL' };

@@ -8,7 +8,7 @@
 import { canonicalJson, sha256Hex } from '../../events/canonical.ts';
 import type { RecordedEvent } from '../../events/envelope.ts';
 import type { SqlQueryable } from '../../events/sql/executor.ts';
-import { defineProjection, type ProjectionTables } from '../runner/projection.ts';
+import { defineProjection, type ProjectionTables } from '../../events/processor.ts';
 import { rowsWhereIn, tableColumns, writeRows, type Column } from '../runner/bulk.ts';
 import { levelProgress, MAX_LEVEL, xpToAdvance } from './levels.ts';
 import { OpenMatches, openMatchesTable } from '../matches/openMatches.ts';

@@ -11,7 +11,7 @@ import { openPgExecutor } from '../../events/sql/pgExecutor.ts';
 import { openSqlEventStore } from '../../events/sql/sqlEventStore.ts';
 import { createTestSchema, testDatabaseUrl, type TestSchema } from '../../events/sql/testing.ts';
 import type { EventStore } from '../../events/store.ts';
-import { defineProjection, defineReactor, type Projection } from './projection.ts';
+import { defineProjection, defineReactor, type Projection } from '../../events/processor.ts';
 import { openProjectionRunner, type ProjectionRunner } from './runner.ts';
 import { readModelTable } from './tables.ts';
 

@@ -21,7 +21,7 @@ import {
   releaseRebuild, writeCheckpoint, type Checkpoint,
 } from './checkpoints.ts';
 import { createRunnerMetrics, type RunnerMetrics } from './metrics.ts';
-import type { Processor, Projection } from './projection.ts';
+import type { Processor, Projection } from '../../events/processor.ts';
 import { createGeneration, switchGeneration, tablesOf } from './tables.ts';
 
 export type ProcessorState = 'idle' | 'running' | 'rebuilding' | 'failed' | 'stopped';

@@ -3,7 +3,7 @@
 // points at the current one: a rebuild fills generation N+1 beside the live tables and
 // swaps the views in one transaction, so readers never see a half-built model.
 import type { SqlQueryable } from '../../events/sql/executor.ts';
-import type { Projection, ProjectionTables } from './projection.ts';
+import type { Projection, ProjectionTables } from '../../events/processor.ts';
 
 const identifier = /^[a-z_][a-z0-9_]*$/;
 

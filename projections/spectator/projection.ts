@@ -9,7 +9,7 @@ import type { RecordedEvent } from '../../events/envelope.ts';
 import type { SqlQueryable } from '../../events/sql/executor.ts';
 import { matchOpeners } from '../matches/openMatches.ts';
 import { rowsWhereIn, writeRows, type Column } from '../runner/bulk.ts';
-import { defineProjection, type ProjectionTables } from '../runner/projection.ts';
+import { defineProjection, type ProjectionTables } from '../../events/processor.ts';
 import { evolveOwnedSummary, feedEventTypes, feedStreamOf, type MatchSummary } from './feed.ts';
 
 export const SPECTATOR = 'spectator';

@@ -8,7 +8,7 @@
 import type { RecordedEvent } from '../../events/envelope.ts';
 import type { SqlQueryable } from '../../events/sql/executor.ts';
 import type { EventStore } from '../../events/store.ts';
-import { abilityById, loadContent, type Chart, type Content, type Element } from '../../rooms/content/index.ts';
+import { abilityById, loadContent, type Chart, type Content, type Element } from '../../events/content/index.ts';
 import { critContent, decider as battleFixtureDecider, steadyContent as steadyBattleContent } from '../../rooms/battle/fixtures.ts';
 import type { BattleCommand } from '../../rooms/battle/commands.ts';
 import type { BattleEvent } from '../../rooms/battle/events.ts';
@@ -21,8 +21,8 @@ import { raidKind, RaidRoomSetup } from '../../rooms/raid/room.ts';
 import { createRaid } from '../../rooms/raid/setup.ts';
 import { RitualRoomSetup, ritualKind } from '../../rooms/ritual/room.ts';
 import { RoomActor } from '../../rooms/shared/actor.ts';
-import type { RoomKind } from '../../rooms/shared/roomKind.ts';
-import type { Projection } from '../runner/projection.ts';
+import type { RoomKind } from '../../events/tick/roomKind.ts';
+import type { Projection } from '../../events/processor.ts';
 import { readModelTable } from '../runner/tables.ts';
 
 /** A chart whose three placements share one element, so the oracle is of that element. */

@@ -6,7 +6,7 @@ import { openPgExecutor } from '../../events/sql/pgExecutor.ts';
 import { openSqlEventStore } from '../../events/sql/sqlEventStore.ts';
 import { createCatalog } from '../../infra/catalog.ts';
 import { readModels } from '../index.ts';
-import type { Projection } from '../runner/projection.ts';
+import type { Projection } from '../../events/processor.ts';
 import { openProjectionRunner } from '../runner/runner.ts';
 
 const delayMs = Number(process.env.BATCH_DELAY_MS ?? 0);

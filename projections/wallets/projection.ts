@@ -5,7 +5,7 @@
 import type { RecordedEvent } from '../../events/envelope.ts';
 import { postings, walletTransfers } from '../../commands/wallet/ledger.ts';
 import { walletEventTypes, type WalletEvent } from '../../commands/wallet/events.ts';
-import { defineProjection } from '../runner/projection.ts';
+import { defineProjection } from '../../events/processor.ts';
 
 /** Why money moved, as the ledger shows it. */
 function reasonOf(event: WalletEvent): string {

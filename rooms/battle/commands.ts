@@ -2,7 +2,7 @@
 // the message name and `playerId` from the authenticated session, then parses the whole
 // command with BattleCommand before the rules see it.
 import { z } from 'zod';
-import { AbilityId } from '../content/index.ts';
+import { AbilityId } from '../../events/content/index.ts';
 import { OracleId, PlayerId } from './model.ts';
 
 export const CastAbilityPayload = z.strictObject({ oracleId: OracleId, abilityId: AbilityId, targetId: OracleId });

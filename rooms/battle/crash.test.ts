@@ -16,7 +16,7 @@ import { createCatalog } from '../../infra/catalog.ts';
 import { freePort, startServerProcess, type ServerProcess } from '../../infra/testing/process.ts';
 import { SignedInClient } from '../../infra/testing/signedIn.ts';
 import { playBattle } from '../../load-tests/bots/battleBot.ts';
-import { replay } from '../shared/replay.ts';
+import { replay } from '../../events/tick/replay.ts';
 import { duelSetup } from './fixtures.e2e.ts';
 import { battleKind } from './room.ts';
 import type { BattleView } from './state.ts';

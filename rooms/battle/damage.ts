@@ -1,6 +1,6 @@
 // The combat formulas, as integer functions of plain numbers, so they can be read, tested
 // and tuned without a battle around them.
-import type { BattleTuning } from '../content/index.ts';
+import type { BattleTuning } from '../../events/content/index.ts';
 import { idiv, percentOf } from './intMath.ts';
 import type { OracleState } from './model.ts';
 

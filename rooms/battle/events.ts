@@ -9,7 +9,7 @@
 // to check each roll. Events that drew nothing (burn pulses, heals) carry no `prng`.
 import { z } from 'zod';
 import { defineEvent, type EventOf } from '../../events/catalog.ts';
-import { AbilityId, StatusKind } from '../content/index.ts';
+import { AbilityId, StatusKind } from '../../events/content/index.ts';
 import { EndReason, OracleId, Participant, PlayerId, Prng, Side, StatusInstance, Wager, WagerSettlement } from './model.ts';
 
 const Amount = z.int().min(0);

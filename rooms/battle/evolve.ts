@@ -1,7 +1,7 @@
 // Folds battle events into state. Never mutates its input (decide folds into drafts of
 // the state the room holds), never draws randomness (events carry the generator state),
 // and never consults content (events carry every number the state needs).
-import { seedPrng, type PrngState } from '../shared/prng.ts';
+import { seedPrng, type PrngState } from '../../events/tick/prng.ts';
 import type {
   BattleCreated, BattleEvent, DamageDealt, HealApplied, OracleFell, PlayerForfeited, ShieldRaised, StatusApplied, StatusExpired,
   StatusResisted,

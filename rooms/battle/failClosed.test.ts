@@ -9,7 +9,7 @@ import { startTestGameServer, type TestGameServer } from '../../infra/testing/ga
 import { startTcpProxy, type TcpProxy } from '../../infra/testing/tcpProxy.ts';
 import { playBattle } from '../../load-tests/bots/battleBot.ts';
 import type { Refused, RoomStatusMessage } from '../shared/messages.ts';
-import { replay } from '../shared/replay.ts';
+import { replay } from '../../events/tick/replay.ts';
 import { duelSetup } from './fixtures.e2e.ts';
 import type { BattleState } from './model.ts';
 import { battleKind } from './room.ts';

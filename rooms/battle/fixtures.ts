@@ -1,10 +1,10 @@
 // Test support for battle specs: hand-built oracles with round numbers (so expected damage
 // can be worked out by hand in a comment), content variants without randomness in the
 // outcome, and small builders for events and commands.
-import { contentByVersion, parseContent, type Content } from '../content/index.ts';
-import { seedPrng, type PrngState } from '../shared/prng.ts';
-import { checkAgainst, playOn } from '../shared/ruleTesting.ts';
-import { specFor } from '../shared/specs.ts';
+import { contentByVersion, parseContent, type Content } from '../../events/content/index.ts';
+import { seedPrng, type PrngState } from '../../events/tick/prng.ts';
+import { checkAgainst, playOn } from '../../events/testing/ruleTesting.ts';
+import { specFor } from '../../events/testing/specs.ts';
 import type { CastAbility, Forfeit } from './commands.ts';
 import { BattleCreated, battleEvents, type DamageDealt, type StatusApplied } from './events.ts';
 import { BATTLE_RULES_VERSION, type OracleSnapshot, type Participant, type StatusInstance, type Wager } from './model.ts';
@@ -96,7 +96,7 @@ export const cast = (playerId: string, oracleId: string, abilityId: string, targ
 });
 export const forfeit = (playerId: string): Forfeit => ({ type: 'Forfeit', playerId });
 
-export { draws } from '../shared/ruleTesting.ts';
+export { draws } from '../../events/testing/ruleTesting.ts';
 
 export const seeded = seedPrng(SEED);
 

@@ -2,8 +2,9 @@
 // (arrays in a fixed order, no Maps, Sets or classes) so a canonical encoding and hash of
 // it are stable across machines.
 import { z } from 'zod';
-import { OracleTemplate, type Element, type Stats } from '../content/index.ts';
-import type { PrngState } from '../shared/prng.ts';
+import { OracleTemplate, type Element, type Stats } from '../../events/content/index.ts';
+import type { PrngState } from '../../events/tick/prng.ts';
+import { PlayerId } from '../../events/players.ts';
 
 /** Rules version written into BattleCreated; bump it when a rule change would alter replays. */
 export const BATTLE_RULES_VERSION = 'battle/1';
@@ -12,7 +13,7 @@ export const sides = ['a', 'b'] as const;
 export const Side = z.enum(sides);
 export type Side = z.infer<typeof Side>;
 
-export const PlayerId = z.string().min(1).max(64);
+export { PlayerId };
 export const OracleId = z.string().regex(/^[A-Za-z0-9_.:-]{1,64}$/, 'oracle ids are 1-64 characters of A-Z a-z 0-9 _ . : -');
 const Tick = z.int().min(0);
 const Uint32 = z.int().min(0).max(0xffff_ffff);

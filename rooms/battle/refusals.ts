@@ -1,6 +1,6 @@
 // Stable refusal codes: clients and tests branch on these strings, so they never change
 // meaning; new situations get new codes.
-import { refuse, type Decision } from '../shared/decider.ts';
+import { refuse, type Decision } from '../../events/decider.ts';
 
 export const battleRefusalCodes = [
   /** No BattleCreated yet, or the tick is before the battle's start tick. */

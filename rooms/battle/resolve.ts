@@ -3,8 +3,8 @@
 // (damage: critical roll then variance roll; status: one proc roll), which is part of
 // the rules version: changing it changes every replay. Raid resolves its casts and boss
 // abilities with effectEvent too, so both kinds share one draw order and one set of formulas.
-import { matchupPercent, type Ability, type Content, type Effect, type Element, type StatusEffect } from '../content/index.ts';
-import { nextInt, type PrngState } from '../shared/prng.ts';
+import { matchupPercent, type Ability, type Content, type Effect, type Element, type StatusEffect } from '../../events/content/index.ts';
+import { nextInt, type PrngState } from '../../events/tick/prng.ts';
 import { absorb, effectiveAttack, healAmount, hitDamage, shieldAmount } from './damage.ts';
 import { emit, type Draft } from './draft.ts';
 import type { AbilityCast, DamageDealt, HealApplied, ShieldRaised, StatusApplied, StatusResisted } from './events.ts';

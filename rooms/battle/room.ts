@@ -1,12 +1,12 @@
 // The battle room kind: its rules, commands and setup, wired into the generic
 // event-sourced Colyseus room.
 import { z } from 'zod';
-import { loadContent } from '../content/index.ts';
+import { loadContent } from '../../events/content/index.ts';
 import { eventSourcedRoom, type RoomServices } from '../shared/colyseusRoom.ts';
-import type { RoomKind } from '../shared/roomKind.ts';
+import type { RoomKind } from '../../events/tick/roomKind.ts';
 import { battleCommandPayloads, type BattleCommand } from './commands.ts';
 import { battleEvents, type BattleEvent } from './events.ts';
-import { PrincipalId } from '../shared/access.ts';
+import { PlayerId } from '../../events/players.ts';
 import { Side, Wager, type BattleState } from './model.ts';
 import { battleDecider } from './rules.ts';
 import { createBattle, FieldedOracles } from './setup.ts';
@@ -18,7 +18,7 @@ export const BattleRoomSetup = z.strictObject({
     .array(
       z.strictObject({
         // Player ids as sessions name them: text a client chose, so held to their charset.
-        playerId: PrincipalId,
+        playerId: PlayerId,
         side: Side,
         oracles: FieldedOracles,
       }),

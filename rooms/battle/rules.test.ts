@@ -4,8 +4,8 @@
 // as generator states, which `draws` reproduces (crit roll, variance roll, then proc roll).
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { loadContent } from '../content/index.ts';
-import type { SpecOutcome } from '../shared/specs.ts';
+import { loadContent } from '../../events/content/index.ts';
+import type { SpecOutcome } from '../../events/testing/specs.ts';
 import type { BattleEvent } from './events.ts';
 import {
   START, cast, created, critContent, draws, forfeit, given, play, seeded, squads, statusOn, wounded,

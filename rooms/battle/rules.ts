@@ -2,8 +2,8 @@
 // at a time in the order the room received them (so speed can only matter through that
 // order), plus the tick-driven rules from tick.ts. Content comes in through a resolver so
 // a battle always plays by the content version it was created with.
-import { abilityById, contentByVersion, type Ability, type AbilityTarget, type Content } from '../content/index.ts';
-import { accept, type Decider, type Decision, type RuleContext } from '../shared/decider.ts';
+import { abilityById, contentByVersion, type Ability, type AbilityTarget, type Content } from '../../events/content/index.ts';
+import { accept, type Decision, type RuleContext, type TickDecider } from '../../events/decider.ts';
 import type { BattleCommand, CastAbility, Forfeit } from './commands.ts';
 import { emit, draftOf } from './draft.ts';
 import { evolve, initialState, type BattleEvent, type OracleFell, type PlayerForfeited } from './events.ts';
@@ -15,7 +15,7 @@ import { onTick } from './tick.ts';
 
 export type ContentResolver = (contentVersion: string) => Content;
 
-export function createBattleDecider(resolveContent: ContentResolver): Decider<BattleState, BattleCommand, BattleEvent> {
+export function createBattleDecider(resolveContent: ContentResolver): TickDecider<BattleState, BattleCommand, BattleEvent> {
   return {
     initialState,
     evolve,

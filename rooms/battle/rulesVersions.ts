@@ -2,7 +2,7 @@
 // rooms/shared/rulesVersions.ts). To change rules that alter replays: bump
 // BATTLE_RULES_VERSION, keep the previous decider loadable (e.g. a frozen copy of the
 // changed functions) and add an entry for it here; never edit or drop an entry.
-import { anyKind, type KindRules } from '../shared/rulesVersions.ts';
+import { anyKind, type KindRules } from '../../events/tick/rulesVersions.ts';
 import { BATTLE_RULES_VERSION } from './model.ts';
 import { battleKind } from './room.ts';
 

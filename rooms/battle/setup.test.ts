@@ -1,9 +1,9 @@
 // Specs for creating a battle from a matchmaking line-up, and for settling wagers.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { deriveOracle, loadContent, type Chart } from '../content/index.ts';
-import { fold } from '../shared/decider.ts';
-import { seedPrng } from '../shared/prng.ts';
+import { deriveOracle, loadContent, type Chart } from '../../events/content/index.ts';
+import { fold } from '../../events/decider.ts';
+import { seedPrng } from '../../events/tick/prng.ts';
 import { BattleCreated } from './events.ts';
 import { battleDecider } from './rules.ts';
 import { BATTLE_RULES_VERSION } from './model.ts';

@@ -2,9 +2,9 @@
 // derives each oracle from its chart with the given content, and freezes the result
 // (stats, loadout, seed, rules and content versions) into BattleCreated.
 import { z } from 'zod';
-import { Chart, deriveOracle, type Content } from '../content/index.ts';
-import { accept, type Decision } from '../shared/decider.ts';
-import { playerText } from '../shared/messages.ts';
+import { Chart, deriveOracle, type Content } from '../../events/content/index.ts';
+import { accept, type Decision } from '../../events/decider.ts';
+import { playerText } from '../../events/players.ts';
 import type { BattleCreated } from './events.ts';
 import { BATTLE_RULES_VERSION, OracleId, PlayerId, Side, Wager, sides, type OracleSnapshot } from './model.ts';
 import { refuseBattle } from './refusals.ts';

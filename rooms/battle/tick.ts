@@ -1,7 +1,7 @@
 // What time does on its own at the end of each tick: burns pulse, statuses run out, and
 // the battle ends when a side is down or the tick limit is reached. Nothing here draws
 // randomness, so tick events never carry a generator state.
-import type { RuleContext } from '../shared/decider.ts';
+import type { RuleContext } from '../../events/decider.ts';
 import { emit, draftOf, type Draft } from './draft.ts';
 import type { BattleEvent, DamageDealt, StatusExpired } from './events.ts';
 import { absorb } from './damage.ts';

@@ -4,7 +4,7 @@
 // Determinism: tickets are kept sorted by (joinedAt, id) and every pass walks that array;
 // Sets are used only for membership, never for order.
 import { z } from 'zod';
-import type { Refusal } from '../shared/decider.ts';
+import type { Refusal } from '../../events/decider.ts';
 
 export const QueueMode = z.enum(['battle-1v1', 'battle-2v2', 'battle-3v3', 'raid-2', 'raid-3', 'raid-4', 'raid-5', 'raid-6']);
 export type QueueMode = z.infer<typeof QueueMode>;

@@ -10,11 +10,13 @@ import { z } from 'zod';
 import type { Side } from '../battle/model.ts';
 import type { BattleRoomSetup } from '../battle/room.ts';
 import { FieldedOracles } from '../battle/setup.ts';
-import { loadContent } from '../content/index.ts';
+import { loadContent } from '../../events/content/index.ts';
 import type { RaidRoomSetup } from '../raid/room.ts';
-import { PrincipalId, type Principal } from '../shared/access.ts';
+import { PlayerId } from '../../events/players.ts';
+import { type Principal } from '../shared/access.ts';
 import { admitJoin, principalOf, type RoomServices } from '../shared/colyseusRoom.ts';
-import { loggableText, messageTypeOf, type Refused } from '../shared/messages.ts';
+import { loggableText } from '../../events/players.ts';
+import { messageTypeOf, type Refused } from '../shared/messages.ts';
 import {
   defaultMatchmakingConfig, dequeue, emptyQueue, enqueue, formMatches, modeShapes, QueueMode,
   type Match, type MatchmakingConfig, type QueueState,
@@ -28,14 +30,14 @@ export type QueuedOracle = z.infer<typeof QueuedOracle>;
 /** What a player joins the matchmaking room with. The player is the session token's; `playerId`, if given, must be it. */
 export const MatchmakingJoinOptions = z
   .strictObject({
-    playerId: PrincipalId.optional(),
+    playerId: PlayerId.optional(),
     rating: z.int().min(0).max(100_000),
     mode: QueueMode,
     /**
      * The whole party, this player included. Every member joins with the same list and mode;
      * the party enters the queue (as one ticket, at its mean rating) once all have joined.
      */
-    party: z.array(PrincipalId).min(1).max(6).optional(),
+    party: z.array(PlayerId).min(1).max(6).optional(),
     /** In a battle each player fields the first k, k being the fewest any player of the match brought (at most 3 per side). */
     oracles: z.array(QueuedOracle).min(1).max(3),
   })

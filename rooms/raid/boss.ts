@@ -2,9 +2,9 @@
 // a boss that is standing, free and not stunned picks one ready ability of its rotation
 // with the seeded generator, picks its targets by the ability's rule, and starts it. A stun
 // stops the boss starting abilities but not one already winding up.
-import type { BossAbility, BossTarget, Content, RaidBoss } from '../content/index.ts';
+import type { BossAbility, BossTarget, Content, RaidBoss } from '../../events/content/index.ts';
 import type { OracleState } from '../battle/model.ts';
-import { nextInt, type PrngState } from '../shared/prng.ts';
+import { nextInt, type PrngState } from '../../events/tick/prng.ts';
 import { resolveEffects } from './combat.ts';
 import { emit, type Draft } from './draft.ts';
 import { standingOracles, type RaidState } from './model.ts';

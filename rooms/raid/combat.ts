@@ -3,7 +3,7 @@
 // same formulas and the same draw order as battle (damage: critical roll then variance
 // roll; status: one proc roll), which is part of the rules version. What a blow leads to
 // (a fall, a new phase, victory) is the raid's own.
-import type { Content, Effect, Element, RaidBoss } from '../content/index.ts';
+import type { Content, Effect, Element, RaidBoss } from '../../events/content/index.ts';
 import { effectiveAttack } from '../battle/damage.ts';
 import { percentOf } from '../battle/intMath.ts';
 import { effectEvent } from '../battle/resolve.ts';

@@ -11,7 +11,7 @@
 // `prng`, the generator state after its draws; evolve copies it and never draws.
 import { z } from 'zod';
 import { defineEvent, type EventOf } from '../../events/catalog.ts';
-import { AbilityId } from '../content/index.ts';
+import { AbilityId } from '../../events/content/index.ts';
 import {
   AbilityCast, DamageDealt, HealApplied, OracleFell, PlayerForfeited, ShieldRaised, StatusApplied, StatusExpired, StatusResisted,
 } from '../battle/events.ts';

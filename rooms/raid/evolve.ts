@@ -3,7 +3,7 @@
 // never consults content (events carry every number the state needs).
 import { evolveCombat, fielded, type CombatantChange } from '../battle/evolve.ts';
 import type { OracleState } from '../battle/model.ts';
-import { seedPrng } from '../shared/prng.ts';
+import { seedPrng } from '../../events/tick/prng.ts';
 import type { RaidCreated, RaidEvent } from './events.ts';
 import type { BossState, RaidState } from './model.ts';
 

@@ -1,11 +1,11 @@
 // Test support for raid specs: battle's round-numbered oracles, a test boss (the golem)
 // with round numbers and one ability per phase (so its picks are forced and expected
 // damage can be worked out by hand), content variants, and builders for events/commands.
-import { contentByVersion, parseContent, type Content, type ContentInput } from '../content/index.ts';
+import { contentByVersion, parseContent, type Content, type ContentInput } from '../../events/content/index.ts';
 import { ember, statusesAfter, tide, zephyr } from '../battle/fixtures.ts';
-import { seedPrng } from '../shared/prng.ts';
-import { checkAgainst, playOn } from '../shared/ruleTesting.ts';
-import { specFor } from '../shared/specs.ts';
+import { seedPrng } from '../../events/tick/prng.ts';
+import { checkAgainst, playOn } from '../../events/testing/ruleTesting.ts';
+import { specFor } from '../../events/testing/specs.ts';
 import { raidEventDefinitions, type RaidCreated } from './events.ts';
 import { raidRulesVersion, type RaidParticipant } from './model.ts';
 import { createRaidDecider } from './rules.ts';
@@ -105,7 +105,7 @@ export function created(
 
 // Commands and combat facts are battle's, so are their builders.
 export { cast, forfeit, wounded } from '../battle/fixtures.ts';
-export { draws } from '../shared/ruleTesting.ts';
+export { draws } from '../../events/testing/ruleTesting.ts';
 
 export const seeded = seedPrng(SEED);
 

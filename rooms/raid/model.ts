@@ -6,10 +6,10 @@
 // formulas (damage.ts) and status shapes apply unchanged: the party stands on side a, the
 // boss on side b, owned by no player (playerId '').
 import { z } from 'zod';
-import { Element, Stats, type RaidBoss } from '../content/index.ts';
+import { Element, Stats, type RaidBoss } from '../../events/content/index.ts';
 import { OracleSnapshot, PlayerId, type OracleState } from '../battle/model.ts';
 import { idiv } from '../battle/intMath.ts';
-import type { PrngState } from '../shared/prng.ts';
+import type { PrngState } from '../../events/tick/prng.ts';
 
 /** Written into RaidCreated; bump it when a rule change would alter replays. */
 export const raidRulesVersion = 'raid/1';

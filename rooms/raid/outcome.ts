@@ -1,6 +1,6 @@
 // How a raid ends: the boss falls (victory, with loot), the party falls (defeat), or time
 // runs out (timeout). Exactly one RaidEnded per raid, always its last event.
-import { rollDrops, type RaidBoss } from '../content/index.ts';
+import { rollDrops, type RaidBoss } from '../../events/content/index.ts';
 import { emit, type Draft } from './draft.ts';
 import { bossHpPercent, standingOracles, type RaidOutcome } from './model.ts';
 

@@ -1,6 +1,6 @@
 // The boss's escalation over a raid: phases by remaining HP (content's phaseAt), the
 // enrage timer, and what the two do to its attack and its rotation of abilities.
-import { phaseAt, type BossPhase, type RaidBoss } from '../content/index.ts';
+import { phaseAt, type BossPhase, type RaidBoss } from '../../events/content/index.ts';
 import { idiv } from '../battle/intMath.ts';
 import { emit, type Draft } from './draft.ts';
 import { bossHpPercent, type BossState } from './model.ts';

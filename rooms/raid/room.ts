@@ -1,9 +1,9 @@
 // The raid room kind: its rules, commands and setup, wired into the generic
 // event-sourced Colyseus room.
 import { z } from 'zod';
-import { loadContent, raidBossById } from '../content/index.ts';
+import { loadContent, raidBossById } from '../../events/content/index.ts';
 import { eventSourcedRoom, type RoomServices } from '../shared/colyseusRoom.ts';
-import type { RoomKind } from '../shared/roomKind.ts';
+import type { RoomKind } from '../../events/tick/roomKind.ts';
 import { createRaid, raidCommandPayloads, raidDecider, raidEventDefinitions, raidTuning, type RaidCommand, type RaidEvent, type RaidState } from './index.ts';
 import { ContentId } from './model.ts';
 import { RaidParty, partyProblems } from './setup.ts';

@@ -5,9 +5,9 @@
 // Time-driven rules (the boss's turn, enrage, timeout) are specified in tick.test.ts.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { loadContent } from '../content/index.ts';
+import { loadContent } from '../../events/content/index.ts';
 import { tide, zephyr } from '../battle/fixtures.ts';
-import type { SpecOutcome } from '../shared/specs.ts';
+import type { SpecOutcome } from '../../events/testing/specs.ts';
 import type { RaidEvent } from './events.ts';
 import { START, cast, created, draws, forfeit, given, play, seeded, statusOn, trio, wounded } from './fixtures.ts';
 import type { RaidState } from './model.ts';

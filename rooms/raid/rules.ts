@@ -2,11 +2,11 @@
 // a time in the order the room received them, plus the tick-driven rules (tick.ts) where
 // the boss acts. Content comes in through a resolver so a raid always plays by the content
 // version it was created with.
-import { contentByVersion, type AbilityTarget } from '../content/index.ts';
+import { contentByVersion, type AbilityTarget } from '../../events/content/index.ts';
 import type { OracleState } from '../battle/model.ts';
 import { castEvent } from '../battle/resolve.ts';
 import { checkCaster, forfeitEvents, type ContentResolver } from '../battle/rules.ts';
-import { accept, type Decider, type Decision, type RuleContext } from '../shared/decider.ts';
+import { accept, type Decision, type RuleContext, type TickDecider } from '../../events/decider.ts';
 import type { CastAbility, Forfeit, RaidCommand } from './commands.ts';
 import { resolveEffects } from './combat.ts';
 import { draftOf, emit } from './draft.ts';
@@ -18,7 +18,7 @@ import { onTick } from './tick.ts';
 
 export type { ContentResolver };
 
-export function createRaidDecider(resolveContent: ContentResolver): Decider<RaidState, RaidCommand, RaidEvent> {
+export function createRaidDecider(resolveContent: ContentResolver): TickDecider<RaidState, RaidCommand, RaidEvent> {
   return {
     initialState,
     evolve,

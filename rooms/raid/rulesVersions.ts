@@ -2,7 +2,7 @@
 // rooms/shared/rulesVersions.ts). To change rules that alter replays: bump
 // raidRulesVersion, keep the previous decider loadable and add an entry for it here;
 // never edit or drop an entry.
-import { anyKind, type KindRules } from '../shared/rulesVersions.ts';
+import { anyKind, type KindRules } from '../../events/tick/rulesVersions.ts';
 import { raidRulesVersion } from './model.ts';
 import { raidKind } from './room.ts';
 

@@ -3,11 +3,11 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { EventCatalog } from '../../events/catalog.ts';
-import { deriveOracle, loadContent, type Chart } from '../content/index.ts';
+import { deriveOracle, loadContent, type Chart } from '../../events/content/index.ts';
 import { battleEvents } from '../battle/events.ts';
 import { ritualEventDefinitions } from '../ritual/events.ts';
-import { fold } from '../shared/decider.ts';
-import { seedPrng } from '../shared/prng.ts';
+import { fold } from '../../events/decider.ts';
+import { seedPrng } from '../../events/tick/prng.ts';
 import { RaidCreated, raidEventDefinitions } from './events.ts';
 import { raidRulesVersion } from './model.ts';
 import { raidDecider } from './rules.ts';

@@ -3,10 +3,10 @@
 // and freezes it all (seed, tick limit, boss cadence, rules and content versions) into
 // RaidCreated. The room calls it once, when it opens.
 import { z } from 'zod';
-import { raidBossById, type Content } from '../content/index.ts';
-import { PrincipalId } from '../shared/access.ts';
+import { raidBossById, type Content } from '../../events/content/index.ts';
+import { PlayerId } from '../../events/players.ts';
 import { FieldedOracles, duplicateIds, snapshotsOf } from '../battle/setup.ts';
-import { accept, type Decision, type RuleContext } from '../shared/decider.ts';
+import { accept, type Decision, type RuleContext } from '../../events/decider.ts';
 import type { RaidEvent } from './events.ts';
 import { ContentId, raidRulesVersion, type RaidState } from './model.ts';
 import { refuseRaid } from './refusals.ts';
@@ -14,7 +14,7 @@ import { raidTuning } from './tuning.ts';
 
 /** The party as matchmaking hands it over; as in battle, a player fields one to three oracles. */
 export const RaidParty = z
-  .array(z.strictObject({ playerId: PrincipalId, oracles: FieldedOracles }))
+  .array(z.strictObject({ playerId: PlayerId, oracles: FieldedOracles }))
   .min(raidTuning.minPlayers)
   .max(raidTuning.maxPlayers);
 

@@ -3,8 +3,8 @@
 // The golem's phases have one ability each, so its pick is a roll over one choice.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import type { PrngState } from '../shared/prng.ts';
-import { fold } from '../shared/decider.ts';
+import type { PrngState } from '../../events/tick/prng.ts';
+import { fold } from '../../events/decider.ts';
 import { pickTargets } from './boss.ts';
 import type { RaidEvent } from './events.ts';
 import { CADENCE, START, TICK_LIMIT, cast, created, decider, draws, forfeit, given, play, seeded, statusOn, trio, wounded } from './fixtures.ts';

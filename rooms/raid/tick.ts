@@ -2,9 +2,9 @@
 // boss's first), the enrage timer, the boss's turn, statuses run out, then the raid ends
 // if the party is down or the tick limit is reached. Statuses expire after the boss's turn
 // so that a stun with expiresAtTick T holds the boss through tick T, as in battle.
-import type { Content, RaidBoss } from '../content/index.ts';
+import type { Content, RaidBoss } from '../../events/content/index.ts';
 import { burnPulse, expiredStatuses } from '../battle/tick.ts';
-import type { RuleContext } from '../shared/decider.ts';
+import type { RuleContext } from '../../events/decider.ts';
 import { bossActs } from './boss.ts';
 import { afterDamage } from './combat.ts';
 import { draftOf, emit, type Draft } from './draft.ts';

@@ -3,10 +3,11 @@
 // fold repeats so the PRNG in the folded state matches the one the rules advanced.
 import { z } from 'zod';
 import { defineEvent, type EventOf } from '../../events/catalog.ts';
-import { chance, seedPrng, type PrngState } from '../shared/prng.ts';
+import { chance, seedPrng, type PrngState } from '../../events/tick/prng.ts';
 import { RiteKind, RitualDefinition, RitualUnlocks, type RitualOmen } from './content.ts';
+import { PlayerId } from '../../events/players.ts';
 
-export const PlayerId = z.string().min(1).max(200);
+export { PlayerId };
 const Tick = z.number().int().nonnegative();
 const Seat = z.number().int().min(0).max(4);
 

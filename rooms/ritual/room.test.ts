@@ -5,7 +5,7 @@ import { after, before, describe, test } from 'node:test';
 import type { Room } from '@colyseus/sdk';
 import { startTestGameServer, type TestGameServer } from '../../infra/testing/gameServer.ts';
 import { performRitual } from '../../load-tests/bots/ritualBot.ts';
-import { roomEventTypes } from '../shared/roomEvents.ts';
+import { roomEventTypes } from '../../events/tick/roomEvents.ts';
 import type { RitualEvent, RitualState } from './events.ts';
 import { ritualDecider, scoreOf } from './rules.ts';
 import { ANY_SEAT, type RitualView } from './state.ts';

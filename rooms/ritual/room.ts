@@ -2,9 +2,9 @@
 // event-sourced Colyseus room. Rituals are about rhythm, not reflexes, so they tick slower
 // than battles (RITUAL_TICK_HZ: the rhythm windows in content.ts are written for it).
 import { z } from 'zod';
-import { PrincipalId } from '../shared/access.ts';
+import { PlayerId } from '../../events/players.ts';
 import { eventSourcedRoom, type RoomServices } from '../shared/colyseusRoom.ts';
-import type { RoomKind } from '../shared/roomKind.ts';
+import type { RoomKind } from '../../events/tick/roomKind.ts';
 import { AbandonPayload, ChannelRitePayload, type RitualCommand } from './commands.ts';
 import { findRitual, ritualContent } from './content.ts';
 import { ritualEventDefinitions, type RitualEvent, type RitualState } from './events.ts';
@@ -20,7 +20,7 @@ import { RITUAL_TICK_HZ, ritualMirror } from './state.ts';
 export const RitualRoomSetup = z.strictObject({
   ritualId: z.string().min(1).max(100),
   /** In seat order: participants[0] sits in seat 0. (Join ids are at most 64 characters.) */
-  participants: z.array(PrincipalId).min(2).max(5),
+  participants: z.array(PlayerId).min(2).max(5),
   /**
    * Ticks between creation and the tick the first step's window counts from, so players
    * have joined before the rhythm starts (15 = 3 s at 5 Hz, like battle's 60 at 20 Hz).

@@ -5,7 +5,7 @@
 // tick, which is a double-send rather than a decision): nothing is recorded as a domain event
 // and the ritual is untouched. A misstep is a move that was wrong (wrong rite, wrong seat,
 // off the rhythm): it happened, the group sees it, it counts toward failure, so it is an event.
-import { accept, refuse, type Decider, type Decision, type RuleContext } from '../shared/decider.ts';
+import { accept, refuse, type Decision, type RuleContext, type TickDecider } from '../../events/decider.ts';
 import type { RitualCommand, Abandon, ChannelRite } from './commands.ts';
 import { findRitual, ritualContentVersion, type RhythmWindow, type RiteKind, type RitualStep } from './content.ts';
 import {
@@ -205,4 +205,4 @@ export function onTick(state: RitualState, ctx: RuleContext): readonly RitualEve
   return misstep(state, 'window_expired', ctx.tick, null);
 }
 
-export const ritualDecider: Decider<RitualState, RitualCommand, RitualEvent> = { initialState, decide, onTick, evolve };
+export const ritualDecider: TickDecider<RitualState, RitualCommand, RitualEvent> = { initialState, decide, onTick, evolve };

@@ -2,7 +2,7 @@
 // rooms/shared/rulesVersions.ts). To change rules that alter replays: bump
 // ritualRulesVersion, keep the previous decider loadable and add an entry for it here;
 // never edit or drop an entry.
-import { anyKind, type KindRules } from '../shared/rulesVersions.ts';
+import { anyKind, type KindRules } from '../../events/tick/rulesVersions.ts';
 import { ritualKind } from './room.ts';
 import { ritualRulesVersion } from './rules.ts';
 

@@ -2,6 +2,7 @@
 // holds, and the port through which rooms have a join's token checked (infra/auth
 // implements it; rooms never see keys, Redis or the clock).
 import { z } from 'zod';
+import { PlayerId } from '../../events/players.ts';
 import type { RateRule } from './gcra.ts';
 
 /**
@@ -11,11 +12,9 @@ import type { RateRule } from './gcra.ts';
 export const Role = z.enum(['player', 'spectator', 'auditor', 'admin']);
 export type Role = z.infer<typeof Role>;
 
-/** Player ids as tokens carry them: canonical ids are UUIDv7; the charset keeps them safe in stream ids. */
-export const PrincipalId = z.string().regex(/^[A-Za-z0-9_.:@-]{1,64}$/, 'player ids are 1-64 characters of A-Z a-z 0-9 _ . : @ -');
 
 /** Who a verified token speaks for. What onAuth returns becomes the client's `client.auth`. */
-export const Principal = z.strictObject({ playerId: PrincipalId, roles: z.array(Role).min(1).max(4) });
+export const Principal = z.strictObject({ playerId: PlayerId, roles: z.array(Role).min(1).max(4) });
 export type Principal = z.infer<typeof Principal>;
 
 export const accessCodes = {

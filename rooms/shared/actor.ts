@@ -5,9 +5,9 @@
 // nothing is applied twice and nothing is lost; meanwhile it takes no new input.
 import { uuidv7 } from '../../events/ids.ts';
 import type { EventStore } from '../../events/store.ts';
-import type { RoomKind, KindCommand, KindEvent } from './roomKind.ts';
-import { roomEventTypes } from './roomEvents.ts';
-import { runTick, type BatchEvent, type InputOutcome, type TickInput } from './tickCore.ts';
+import type { RoomKind, KindCommand, KindEvent } from '../../events/tick/roomKind.ts';
+import { roomEventTypes } from '../../events/tick/roomEvents.ts';
+import { runTick, type BatchEvent, type InputOutcome, type TickInput } from '../../events/tick/tickCore.ts';
 
 export type ActorStatus = 'running' | 'store_unavailable' | 'over';
 

@@ -10,9 +10,10 @@ import type { EventStore } from '../../events/store.ts';
 import { AccessDenied, accessCodes, checkJoin, Principal, type RoomAccess } from './access.ts';
 import { RoomActor, type ActorStatus, type TickReport } from './actor.ts';
 import { LocalRateLimiter } from './gcra.ts';
-import { CommandRef, CreateOptions, JoinOptions, loggableText, MAX_COMMAND_BYTES, messageTypeOf, refusalCodes, type Refused, type RoomStatusMessage } from './messages.ts';
-import type { KindCommand, KindEvent, RoomKind } from './roomKind.ts';
-import type { TickInput } from './tickCore.ts';
+import { loggableText } from '../../events/players.ts';
+import { CommandRef, CreateOptions, JoinOptions, MAX_COMMAND_BYTES, messageTypeOf, refusalCodes, type Refused, type RoomStatusMessage } from './messages.ts';
+import type { KindCommand, KindEvent, RoomKind } from '../../events/tick/roomKind.ts';
+import type { TickInput } from '../../events/tick/tickCore.ts';
 
 /** How a kind's rules state is shown: the shared schema state, and what each seat alone may see. */
 export type StateMirror<S, SS extends Schema> = {

@@ -18,10 +18,11 @@ import { until } from '../../infra/testing/roomClient.ts';
 import { battleKind } from '../battle/room.ts';
 import { raidKind } from '../raid/room.ts';
 import { ritualKind } from '../ritual/room.ts';
-import { isWellFormedText, type Refused } from './messages.ts';
-import { replay } from './replay.ts';
-import { roomEventTypes } from './roomEvents.ts';
-import type { RoomKind } from './roomKind.ts';
+import { isWellFormedText } from '../../events/players.ts';
+import { type Refused } from './messages.ts';
+import { replay } from '../../events/tick/replay.ts';
+import { roomEventTypes } from '../../events/tick/roomEvents.ts';
+import type { RoomKind } from '../../events/tick/roomKind.ts';
 
 const IN_PROCESS = Number(process.env.FUZZ_MESSAGES ?? 100_000);
 const OVER_SOCKET = Number(process.env.FUZZ_SOCKET_MESSAGES ?? 3_000);

@@ -1,6 +1,7 @@
 // The wire protocol every event-sourced room shares (see docs/protocol.md): what a
 // client sends and the typed messages it gets back.
 import { z } from 'zod';
+import { isWellFormedText } from '../../events/players.ts';
 
 /**
  * Join options. Who the client is comes from its session token (`client.auth.token`), never
@@ -48,32 +49,6 @@ export const refusalCodes = {
 } as const;
 
 /**
- * Client-chosen text as the log may hold it: at most `max` UTF-16 units, and well-formed (a cut
- * through a surrogate pair, or a lone surrogate sent on purpose, becomes U+FFFD), since the log
- * hashes canonical JSON, which has no encoding for lone surrogates.
- */
-export function loggableText(text: string, max: number): string {
-  return text.slice(0, max).replace(loneSurrogates, '\uFFFD');
-}
-
-/**
- * Text a player chooses (an oracle's name, a display name): kept verbatim — quotes, SQL,
- * RTL marks, zero-width joiners, emoji — but well-formed and without control characters,
- * which the log cannot hash (lone surrogates) or read models' text columns cannot hold (NUL).
- */
-export function playerText(max: number) {
-  return z
-    .string()
-    .min(1)
-    .max(max)
-    .refine((text) => isWellFormedText(text), 'must be well-formed Unicode (no lone surrogates)')
-    .refine((text) => !/\p{Cc}/u.test(text), 'must not hold control characters');
-}
-
-// (String.prototype.isWellFormed is ES2024; the project targets ES2023.)
-const loneSurrogates = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
-
-/**
  * A message's type as text. Colyseus decodes it from the client's bytes as a string or a
  * number, and a malformed frame can make that anything: never trust it to stringify.
  */
@@ -83,8 +58,3 @@ export function messageTypeOf(raw: unknown): string {
   return `<${raw === null ? 'null' : typeof raw}>`;
 }
 
-/** No lone surrogates: the string has a UTF-8 (and a canonical JSON) encoding. */
-export function isWellFormedText(text: string): boolean {
-  loneSurrogates.lastIndex = 0;
-  return !loneSurrogates.test(text);
-}

@@ -11,7 +11,7 @@ import { createCatalog } from '../../infra/catalog.ts';
 import { duelSetup } from '../battle/fixtures.e2e.ts';
 import { battleKind, BattleRoomSetup } from '../battle/room.ts';
 import { RoomActor } from './actor.ts';
-import { replay } from './replay.ts';
+import { replay } from '../../events/tick/replay.ts';
 
 let db: SqlExecutor;
 let store: EventStore;

@@ -14,12 +14,12 @@ import { createCatalog } from '../../infra/catalog.ts';
 import { ghostRoutes } from '../../infra/http/ghostRoutes.ts';
 import { HttpError } from '../../infra/http/route.ts';
 import { auditWorker } from '../../projections/anticheat/auditWorker.ts';
-import type { RaidState } from '../raid/index.ts';
-import { raidKind } from '../raid/room.ts';
-import { auditStream } from './audit.ts';
-import { auditStreamOf, type AuditCompletedData } from './events.ts';
+import type { RaidState } from './index.ts';
+import { raidKind } from './room.ts';
+import { auditStream } from '../../projections/anticheat/audit.ts';
+import { auditStreamOf, type AuditCompletedData } from '../../projections/anticheat/events.ts';
 import { GhostSubmission, ghostStreamOf, submitGhost, type GhostInput } from './ghost.ts';
-import { roomRules } from './rulesRegistry.ts';
+import { roomRules } from '../rulesRegistry.ts';
 import { raidPlayers, raidSetup, simulateRoom } from '../../load-tests/simulate/room.ts';
 
 let schema: TestSchema;

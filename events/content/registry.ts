@@ -7,7 +7,7 @@
 // it reads them. Which version new rooms take is the log's latest ContentActivated, else the
 // bundled default. The registry itself does no I/O: the follower feeds it.
 import { z } from 'zod';
-import { canonicalJson } from '../../events/canonical.ts';
+import { canonicalJson } from '../canonical.ts';
 import { Content } from './content.ts';
 import { content_2026_11_1 } from './data/2026.11.1/index.ts';
 

@@ -1,10 +1,10 @@
 // What the audit worker records: one AuditCompleted per audited room stream and version,
-// in the stream `audit-<audited stream id>`, with an id derived from both (see ids.ts), so
+// in the stream `audit-<audited stream id>`, with an id derived from both (events/ids.ts), so
 // auditing the same stream at the same version again appends nothing new.
 import { z } from 'zod';
 import { defineEvent, type EventOf } from '../../events/catalog.ts';
 import type { AuditReport } from './audit.ts';
-import { nameBasedUuid } from './ids.ts';
+import { nameBasedUuid } from '../../events/ids.ts';
 
 const Shape = z.strictObject({ type: z.string(), data: z.unknown() }).nullable();
 
@@ -38,7 +38,7 @@ export const auditEventDefinitions = [AuditCompleted] as const;
 export const auditStreamOf = (streamId: string): string => `audit-${streamId}`;
 
 /** The same stream audited at the same version always gets the same event id. */
-export const auditEventId = (streamId: string, lastVersion: number): string => nameBasedUuid(`audit:${streamId}:${lastVersion}`);
+export const auditEventId = (streamId: string, lastVersion: number): string => nameBasedUuid('audit', streamId, String(lastVersion));
 
 export function auditCompletedFrom(report: AuditReport): AuditCompletedData {
   return { ...report, problem: null };

@@ -5,8 +5,8 @@
 // acts on the world (issues wallet commands, publishes to Kafka) and its checkpoint
 // advances only after `react` resolved, so it sees every event at least once and must
 // be idempotent (key its effects by the source event id).
-import type { RecordedEvent } from '../../events/envelope.ts';
-import type { SqlQueryable } from '../../events/sql/executor.ts';
+import type { RecordedEvent } from './envelope.ts';
+import type { SqlQueryable } from './sql/executor.ts';
 
 /** Columns and constraints of one table, as in CREATE TABLE (…), e.g. `player_id text not null, primary key (player_id)`. */
 export type TableDefinition = {

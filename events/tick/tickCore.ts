@@ -2,7 +2,7 @@
 // decide (each seeing the state its predecessors left), then the tick's own events, then
 // a state hash when due. The result is the batch to append and the state to adopt once
 // the append is durable. The Colyseus room, the crash recovery and the audit all use it.
-import type { Decider } from './decider.ts';
+import type { TickDecider } from '../decider.ts';
 import type { RoomEvent } from './roomEvents.ts';
 import { stateHash } from './stateHash.ts';
 
@@ -23,7 +23,7 @@ export type TickResult<S, E> = { state: S; events: BatchEvent<E>[]; outcomes: In
 export type TickOptions = { hashEvery: number };
 
 export function runTick<S, C, E extends { type: string; data: unknown }>(
-  decider: Decider<S, C & { type: string }, E>,
+  decider: TickDecider<S, C & { type: string }, E>,
   state: S,
   tick: number,
   inputs: readonly TickInput<C>[],

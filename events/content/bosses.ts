@@ -2,7 +2,7 @@
 // table. The raid room that runs them lives elsewhere; the two pure helpers here are the
 // parts of their interpretation that must be identical wherever a boss is simulated.
 import { z } from 'zod';
-import { nextInt, type PrngState } from '../shared/prng.ts';
+import { nextInt, type PrngState } from '../tick/prng.ts';
 import { AbilityId, BossAbility, Ticks } from './abilities.ts';
 import { Element, MultiplierPercent } from './elements.ts';
 import { Stats } from './stats.ts';

@@ -6,11 +6,11 @@ import { startTestGameServer, type TestGameServer } from '../../infra/testing/ga
 import { until } from '../../infra/testing/roomClient.ts';
 import { playBattle } from '../../load-tests/bots/battleBot.ts';
 import { playRaid } from '../../load-tests/bots/raidBot.ts';
-import type { BattleView } from '../battle/state.ts';
-import type { RaidView } from '../raid/state.ts';
+import type { BattleView } from '../../rooms/battle/state.ts';
+import type { RaidView } from '../../rooms/raid/state.ts';
 import { createCatalog } from '../../infra/catalog.ts';
 import { auditStream } from './audit.ts';
-import { roomRules } from './rulesRegistry.ts';
+import { roomRules } from '../../rooms/rulesRegistry.ts';
 import { battleSetup, raidSetup } from '../../load-tests/simulate/room.ts';
 
 let server: TestGameServer;

@@ -4,9 +4,9 @@
 // broken; `forgeWithValidChain` rewrites the chain from the forged event on, as a forger
 // who knows the hashing would, so only a re-simulation can catch it.
 import pg from 'pg';
-import { chainHash } from '../../events/hashChain.ts';
-import type { SqlQueryable } from '../../events/sql/executor.ts';
-import type { StoredEvent } from '../../events/sql/queries.ts';
+import { chainHash } from '../hashChain.ts';
+import type { SqlQueryable } from '../sql/executor.ts';
+import type { StoredEvent } from '../sql/queries.ts';
 
 type Row = { first_version: string | number; event_count: number; events: StoredEvent[] | string; last_hash: string };
 

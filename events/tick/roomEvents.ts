@@ -2,10 +2,10 @@
 // and refused (with the tick and the player), and periodic state hashes. An audit
 // re-runs the accepted commands through the rules and compares the rest.
 import { z } from 'zod';
-import { defineEvent, type EventOf } from '../../events/catalog.ts';
+import { defineEvent, type EventOf } from '../catalog.ts';
+import { PlayerId } from '../players.ts';
 
 const Tick = z.number().int().nonnegative();
-const PlayerId = z.string().min(1).max(200);
 
 export const CommandAccepted = defineEvent(
   'CommandAccepted',

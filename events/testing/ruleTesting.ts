@@ -2,9 +2,9 @@
 // re-drawing rolls, checking events against their definitions, extending a history by what
 // the rules produce, freezing inputs, and taking a log through the store's encoding.
 import assert from 'node:assert/strict';
-import type { EventCatalog, EventDefinition } from '../../events/catalog.ts';
-import { fold, type Decider } from './decider.ts';
-import { nextInt, type PrngState } from './prng.ts';
+import type { EventCatalog, EventDefinition } from '../catalog.ts';
+import { fold, type Decider, type TickDecider } from '../decider.ts';
+import { nextInt, type PrngState } from '../tick/prng.ts';
 
 type AnyEvent = { type: string; data: unknown };
 
@@ -33,7 +33,7 @@ export function checkAgainst(definitions: readonly EventDefinition[]): (event: A
 export type PlayStep<C> = [command: C | 'tick', tick: number];
 
 /** Extends a history by what the decider produces for each step; a refused command is a broken setup. */
-export function playOn<S, C, E>(decider: Decider<S, C, E>): (history: readonly E[], ...steps: PlayStep<C>[]) => E[] {
+export function playOn<S, C, E>(decider: TickDecider<S, C, E>): (history: readonly E[], ...steps: PlayStep<C>[]) => E[] {
   return (history, ...steps) => {
     const events = [...history];
     for (const [command, tick] of steps) {
@@ -71,7 +71,7 @@ export function throughStore<E extends AnyEvent>(catalog: EventCatalog, streamId
  * folding the stream as the store hands it back gives the live state, which is plain JSON.
  */
 export function assertReplays<S, E extends AnyEvent>(
-  decider: Pick<Decider<S, unknown, E>, 'evolve' | 'initialState'>,
+  decider: Pick<Decider<S, never, E, never>, 'evolve' | 'initialState'>,
   catalog: EventCatalog,
   streamId: string,
   simulate: () => { log: readonly E[]; state: S },

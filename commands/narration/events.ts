@@ -7,7 +7,7 @@
 // entry). Event ids derive from what was narrated (the source event, or the codex entry), so
 // a redelivered source event or a second narrator appends the same id: a no-op.
 import { z } from 'zod';
-import { nameBasedUuid } from '../../commands/shared/ids.ts';
+import { nameBasedUuid } from '../../events/ids.ts';
 import { defineEvent, type EventOf } from '../../events/catalog.ts';
 
 /** What the narration is for; each use has its own system prompt and limits (prompts.ts). */

@@ -1,8 +1,8 @@
 // What a room kind hands the generic room machinery: its rules, its commands, how a
 // room of its kind is created, and how its state is shown to clients.
 import type { z } from 'zod';
-import type { EventDefinition } from '../../events/catalog.ts';
-import type { Decider, Decision } from './decider.ts';
+import type { EventDefinition } from '../catalog.ts';
+import type { Decision, TickDecider } from '../decider.ts';
 
 export type KindEvent = { type: string; data: unknown };
 export type KindCommand = { type: string; playerId: string };
@@ -13,7 +13,7 @@ export type RoomKind<S, C extends KindCommand, E extends KindEvent, Setup> = {
   readonly tickHz: number;
   /** A StateHashed event every this many ticks. */
   readonly hashEvery: number;
-  readonly decider: Decider<S, C, E>;
+  readonly decider: TickDecider<S, C, E>;
   readonly events: readonly EventDefinition[];
   /** Client message type -> payload schema; the room adds `type` and the sender's `playerId`. */
   readonly commands: Readonly<Record<string, z.ZodType>>;

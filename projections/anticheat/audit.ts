@@ -10,10 +10,10 @@ import type { EventCatalog } from '../../events/catalog.ts';
 import type { RecordedEvent } from '../../events/envelope.ts';
 import { verifyChainSteps } from '../../events/hashChain.ts';
 import type { EventStore } from '../../events/store.ts';
-import { replaySteps } from '../shared/replay.ts';
-import { roomEventDefinitions } from '../shared/roomEvents.ts';
-import type { RulesRegistry } from '../shared/rulesVersions.ts';
-import { describeDifference, type EventShape } from './diff.ts';
+import { replaySteps } from '../../events/tick/replay.ts';
+import { roomEventDefinitions } from '../../events/tick/roomEvents.ts';
+import type { RulesRegistry } from '../../events/tick/rulesVersions.ts';
+import { describeDifference, type EventShape } from '../../events/tick/diff.ts';
 
 export type AuditVerdict = 'clean' | 'diverged' | 'tampered';
 

@@ -1,7 +1,7 @@
 // Content validation, the version registry, deriveOracle and the raid boss helpers.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { seedPrng } from '../shared/prng.ts';
+import { seedPrng } from '../tick/prng.ts';
 import {
   ContentError, OracleTemplate, abilityById, contentByVersion, contentVersions, currentContentVersion, deriveOracle,
   elements, loadContent, matchupPercent, parseContent, phaseAt, raidBossById, rollDrops, signIds, type Chart, type Content,

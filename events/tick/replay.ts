@@ -2,8 +2,8 @@
 // from 1 to the last recorded one through the same tick core, fed the inputs the stream
 // says arrived at each tick. A faithful stream is reproduced event for event; the first
 // difference names the tick and version where the log and the rules part ways.
-import { canonicalJson } from '../../events/canonical.ts';
-import type { RecordedEvent } from '../../events/envelope.ts';
+import { canonicalJson } from '../canonical.ts';
+import type { RecordedEvent } from '../envelope.ts';
 import { CommandAccepted, CommandRejected } from './roomEvents.ts';
 import type { KindCommand, KindEvent, RoomKind } from './roomKind.ts';
 import { runTick, type TickInput } from './tickCore.ts';

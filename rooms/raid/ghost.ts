@@ -9,13 +9,13 @@ import { canonicalJson } from '../../events/canonical.ts';
 import type { NewEvent } from '../../events/envelope.ts';
 import { ExpectedVersionConflict, IdempotencyConflict } from '../../events/errors.ts';
 import type { EventStore } from '../../events/store.ts';
-import type { RaidCommand, RaidEvent, RaidState } from '../raid/index.ts';
-import { RaidRoomSetup, raidKind } from '../raid/room.ts';
+import type { RaidCommand, RaidEvent, RaidState } from './index.ts';
+import { RaidRoomSetup, raidKind } from './room.ts';
 import { refusalCodes } from '../shared/messages.ts';
-import type { RoomKind } from '../shared/roomKind.ts';
-import { runTick, type TickInput } from '../shared/tickCore.ts';
-import { describeDifference, type EventShape } from './diff.ts';
-import { nameBasedUuid } from './ids.ts';
+import type { RoomKind } from '../../events/tick/roomKind.ts';
+import { runTick, type TickInput } from '../../events/tick/tickCore.ts';
+import { describeDifference, type EventShape } from '../../events/tick/diff.ts';
+import { nameBasedUuid } from '../../events/ids.ts';
 
 /** Stream category of recorded ghosts: `ghost-<ghostId>`. They are raids, ticking as raids do. */
 export const GHOST_CATEGORY = 'ghost';
@@ -107,7 +107,7 @@ function* ghostSteps(submission: z.output<typeof GhostSubmission>, kind: Kind): 
   }
 
   const events: NewEvent[] = [];
-  const eventId = () => nameBasedUuid(`ghost:${ghostId}:${events.length}`);
+  const eventId = () => nameBasedUuid('ghost', ghostId, String(events.length));
   for (const event of created.events) events.push({ id: eventId(), type: event.type, data: event.data, metadata: { tick: 0, actor: 'room' } });
   let state = created.events.reduce(kind.decider.evolve, kind.decider.initialState());
   const claimedLog = submission.claimed.events;

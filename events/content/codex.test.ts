@@ -2,7 +2,7 @@
 // entry can actually be unlocked by something the game does.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { ritualContent } from '../ritual/content.ts';
+import { ritualContent } from '../../rooms/ritual/content.ts';
 import { CodexError, codexByVersion, codexVersions, currentCodexVersion, loadCodex, parseCodex, type Codex } from './codex.ts';
 import { contentByVersion, currentContentVersion, elements } from './index.ts';
 

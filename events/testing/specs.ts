@@ -1,4 +1,5 @@
-// given(events).when(command).then(events | refusal): specs for any Decider.
+// given(events).when(command).then(events | refusal): specs for any Decider (a plain one
+// takes no context: `when(command)`; a TickDecider takes the tick and can be ticked).
 //
 //   const given = specFor(battleDecider);
 //   given([created]).when(cast, { tick: 3 }).then([abilityCast, damageDealt]);
@@ -9,7 +10,7 @@
 // never mutate the state they are given (a refused command must leave it untouched), and
 // the produced events fold without throwing.
 import assert from 'node:assert/strict';
-import { fold, type Decider, type Decision, type RuleContext } from './decider.ts';
+import { fold, type Decider, type Decision, type RuleContext, type TickDecider } from '../decider.ts';
 
 export type SpecOutcome<S, E> = {
   readonly decision: Decision<E>;
@@ -23,9 +24,10 @@ export type SpecOutcome<S, E> = {
   events(): readonly E[];
 };
 
-export type SpecGiven<S, C, E> = {
+export type SpecGiven<S, C, E, Ctx = RuleContext> = {
   readonly state: S;
-  when(command: C, ctx: RuleContext): SpecOutcome<S, E>;
+  when(command: C, ctx: Ctx): SpecOutcome<S, E>;
+  /** Only for a TickDecider. */
   whenTick(ctx: RuleContext): SpecOutcome<S, E>;
 };
 
@@ -35,9 +37,9 @@ export type SpecOptions<E> = {
 };
 
 /** Starts a spec from a history of events, folded from the decider's initial state. */
-export type Given<S, C, E> = (history: readonly E[]) => SpecGiven<S, C, E>;
+export type Given<S, C, E, Ctx = RuleContext> = (history: readonly E[]) => SpecGiven<S, C, E, Ctx>;
 
-export function specFor<S, C, E>(decider: Decider<S, C, E>, options: SpecOptions<E> = {}): Given<S, C, E> {
+export function specFor<S, C, E, Ctx = void>(decider: Decider<S, C, E, Ctx> | (Ctx extends RuleContext ? TickDecider<S, C, E> : never), options: SpecOptions<E> = {}): Given<S, C, E, Ctx> {
   return function given(history) {
     const state = fold(decider, decider.initialState(), history);
     const run = (produce: (given: S) => Decision<E>): SpecOutcome<S, E> => {
@@ -50,8 +52,11 @@ export function specFor<S, C, E>(decider: Decider<S, C, E>, options: SpecOptions
     };
     return {
       state,
-      when: (command, ctx) => run((s) => decider.decide(s, command, ctx)),
-      whenTick: (ctx) => run((s) => ({ ok: true, events: decider.onTick(s, ctx) })),
+      when: (command, ctx) => run((s) => (decider as Decider<S, C, E, Ctx>).decide(s, command, ctx)),
+      whenTick: (ctx) => run((s) => {
+        if (!('onTick' in decider)) assert.fail('only a TickDecider can be ticked');
+        return { ok: true, events: decider.onTick(s, ctx) };
+      }),
     };
   };
 }

@@ -4,7 +4,7 @@
 // kind lists every version it ever shipped, each with the room kind (decider, hash
 // cadence) that plays it, and a version, once published, is never edited or removed:
 // changing the rules means adding a version and keeping the old decider loadable.
-import type { RecordedEvent } from '../../events/envelope.ts';
+import type { RecordedEvent } from '../envelope.ts';
 import type { KindCommand, KindEvent, RoomKind } from './roomKind.ts';
 
 /** A room kind with its state, commands and setup types forgotten, so kinds can share a table. */
