@@ -10,17 +10,17 @@
 // Sign-in resolves through the claim alone. A change touches both streams, in an order that
 // leaves any crash recognisable (rules.ts, pendingRepair); whoever touches the identity next
 // finishes it, with event ids derived from the claim, so two finishers append the same event
-// once (the store's idempotent append).
+// once (the store's idempotent append). Every append goes through handleCommand, which
+// decides again after a concurrent writer's append.
 import type { Logger } from 'pino';
-import type { NewEvent, RecordedEvent } from '../../events/envelope.ts';
-import { ExpectedVersionConflict } from '../../events/errors.ts';
-import { uuidv7 } from '../../events/ids.ts';
-import type { EventStore } from '../../events/store.ts';
+import { handleCommand, type Handled } from '../../events/commandHandler.ts';
 import { fold } from '../../events/decider.ts';
-import { nameBasedUuid } from '../../events/ids.ts';
+import type { RecordedEvent } from '../../events/envelope.ts';
+import { nameBasedUuid, uuidv7 } from '../../events/ids.ts';
+import type { EventStore } from '../../events/store.ts';
 import type { AccountEvent, ClaimEvent } from './events.ts';
 import { accountCodes, Identity, identityStreamId, playerStreamId, type Provider } from './model.ts';
-import { accountDecider, claimDecider, pendingRepair, type AccountCommand, type AccountState, type ClaimView } from './rules.ts';
+import { accountDecider, claimDecider, pendingRepair, type AccountCommand, type AccountState, type ClaimCommand, type ClaimState, type ClaimView } from './rules.ts';
 
 /** A domain refusal (`account/identity_taken`, …): the caller answers the client with its code. */
 export class AccountRefused extends Error {
@@ -45,9 +45,10 @@ export type AccountServiceOptions = {
   logger?: Logger;
   /** New player ids; default UUIDv7. */
   newPlayerId?: () => string;
-  /** Rounds against concurrent writers before giving up with the conflict. */
-  maxAttempts?: number;
 };
+
+/** Repairs one settling may make before it calls the account busy (each is one append; two suffice). */
+const MAX_REPAIRS = 10;
 
 type Loaded = { state: AccountState; version: number; events: RecordedEvent[] };
 
@@ -55,13 +56,11 @@ export class AccountService {
   readonly #store: EventStore;
   readonly #logger: Logger | undefined;
   readonly #newPlayerId: () => string;
-  readonly #maxAttempts: number;
 
   constructor(options: AccountServiceOptions) {
     this.#store = options.store;
     this.#logger = options.logger?.child({ component: 'account' });
     this.#newPlayerId = options.newPlayerId ?? (() => uuidv7());
-    this.#maxAttempts = options.maxAttempts ?? 10;
   }
 
   /**
@@ -70,57 +69,49 @@ export class AccountService {
    */
   async signIn(input: Identity, displayName: string | null): Promise<SignedIn> {
     const identity = Identity.parse(input);
-    return this.#retry(async () => {
-      const settled = await this.#settle(identity);
-      if (settled.holder) {
-        return { playerId: settled.holder.state.playerId!, created: settled.registered, displayName: settled.holder.state.displayName };
-      }
-      const playerId = this.#newPlayerId();
-      const claimed = await this.#appendClaim(identity, settled.claim, { type: 'Claim', identity, playerId, displayName }, playerId);
-      if (!claimed) return undefined;
-      // The claim is the registration's proof: register the new player from it (what settling
-      // would do, without reading back two streams this request just wrote or knows empty).
-      await this.#finish(identity, claimed, { state: accountDecider.initialState(), version: -1, events: [] });
-      this.#logger?.info({ player: playerId, provider: identity.provider }, 'player registered');
-      return { playerId, created: true, displayName };
-    });
+    const settled = await this.#settle(identity);
+    if (settled.holder) return signedIn(settled.holder, settled.registered);
+    const playerId = this.#newPlayerId();
+    const claimed = await this.#claim(identity, { type: 'Claim', identity, playerId, displayName }, playerId);
+    if (!claimed.ok) {
+      // Someone signed in with this identity first: that player is who it signs in as.
+      const first = await this.#settle(identity);
+      if (first.holder) return signedIn(first.holder, first.registered);
+      throw busy();
+    }
+    // The claim is the registration's proof: register the new player from it (what settling
+    // would do, without reading back two streams this request just wrote or knows empty).
+    await this.#finish(identity, { state: claimed.state, version: claimed.version }, { state: accountDecider.initialState(), version: -1, events: [] });
+    this.#logger?.info({ player: playerId, provider: identity.provider }, 'player registered');
+    return { playerId, created: true, displayName };
   }
 
   /** Links another identity to a registered player. Refused with `account/identity_taken` if someone else holds it. */
   async link(playerId: string, input: Identity, displayName: string | null): Promise<AccountView> {
     const identity = Identity.parse(input);
-    await this.#retry(async () => {
-      const account = await this.#account(playerId);
-      if (account.state.playerId === null) throw new AccountRefused(accountCodes.notFound, `no player ${playerId}`);
-      const { claim, holder } = await this.#settle(identity);
-      if (holder) {
-        if (holder.state.playerId === playerId) return true;
-        throw new AccountRefused(accountCodes.identityTaken, `this ${identity.provider} identity is linked to another player`);
-      }
+    const account = await this.#account(playerId);
+    if (account.state.playerId === null) throw new AccountRefused(accountCodes.notFound, `no player ${playerId}`);
+    const { claim, holder } = await this.#settle(identity);
+    if (holder && holder.state.playerId !== playerId) throw new AccountRefused(accountCodes.identityTaken, `this ${identity.provider} identity is linked to another player`);
+    if (!holder) {
       // Refused before claiming, so a full account does not take a claim it cannot record.
       const decision = accountDecider.decide(account.state, { type: 'Link', playerId, identity, displayName, claimVersion: claim.version + 1 });
       if (!decision.ok) throw new AccountRefused(decision.refusal.code, decision.refusal.message);
-      if (!(await this.#appendClaim(identity, claim, { type: 'Claim', identity, playerId, displayName }, playerId))) return undefined;
+      const claimed = await this.#claim(identity, { type: 'Claim', identity, playerId, displayName }, playerId);
+      if (!claimed.ok) throw new AccountRefused(claimed.refusal.code, `this ${identity.provider} identity is linked to another player`);
       await this.#settle(identity);
-      return true;
-    });
-    this.#logger?.info({ player: playerId, provider: identity.provider }, 'identity linked');
+      this.#logger?.info({ player: playerId, provider: identity.provider }, 'identity linked');
+    }
     return this.#viewOf(playerId);
   }
 
   /** Unlinks an identity. Refused with `account/last_identity` for the only one: nobody locks themself out. */
   async unlink(playerId: string, input: Identity): Promise<AccountView> {
     const identity = Identity.parse(input);
-    await this.#retry(async () => {
-      const account = await this.#account(playerId);
-      const decision = accountDecider.decide(account.state, { type: 'Unlink', playerId, identity });
-      if (!decision.ok) throw new AccountRefused(decision.refusal.code, decision.refusal.message);
-      // The account first, at its version: two unlinks racing cannot both pass the last-identity check.
-      const events = decision.events.map((e) => ({ type: e.type, data: e.data, metadata: { actor: playerId } }));
-      if ((await this.#appendTo(playerStreamId(playerId), account.version, events)) === false) return undefined;
-      await this.#settle(identity);
-      return true;
-    });
+    // The account first, at its version: two unlinks racing cannot both pass the last-identity check.
+    const unlinked = await handleCommand(this.#store, playerStreamId(playerId), accountDecider, { type: 'Unlink', playerId, identity }, { metadata: { actor: playerId } });
+    if (!unlinked.ok) throw new AccountRefused(unlinked.refusal.code, unlinked.refusal.message);
+    await this.#settle(identity);
     this.#logger?.info({ player: playerId, provider: identity.provider }, 'identity unlinked');
     return this.#viewOf(playerId);
   }
@@ -131,17 +122,17 @@ export class AccountService {
    */
   async #settle(identity: Identity): Promise<{ claim: ClaimView; holder: Loaded | undefined; registered: boolean }> {
     let registered = false;
-    for (let attempt = 1; attempt <= this.#maxAttempts; attempt++) {
-      const claim = await this.#claim(identity);
+    for (let repairs = 0; repairs <= MAX_REPAIRS; repairs++) {
+      const claim = await this.#claimView(identity);
       if (claim.state.holder === null) return { claim, holder: undefined, registered };
       const account = await this.#account(claim.state.holder);
       const repair = pendingRepair(identity, claim, account.state);
       if (repair === 'none') return { claim, holder: account, registered };
-      // A conflict here means someone else wrote meanwhile: read both again.
+      // Someone else may have written meanwhile: read both again either way.
       await this.#finish(identity, claim, account);
       if (repair === 'register') registered = true;
     }
-    throw new AccountRefused('account/busy', 'the account is being changed by many requests at once; try again');
+    throw busy();
   }
 
   /** A player's account; null if there is no such player. */
@@ -152,7 +143,7 @@ export class AccountService {
 
   /** Who holds an identity now (null: nobody). */
   async holderOf(input: Identity): Promise<string | null> {
-    return (await this.#claim(Identity.parse(input))).state.holder;
+    return (await this.#claimView(Identity.parse(input))).state.holder;
   }
 
   async #viewOf(playerId: string): Promise<AccountView> {
@@ -167,48 +158,31 @@ export class AccountService {
     if (holder === null) return;
     const stream = identityStreamId(identity);
     const repair = pendingRepair(identity, claim, account.state);
-    const eventId = nameBasedUuid('account', stream, String(claim.version), repair);
+    const derivedId = (step: string) => ({ eventId: () => nameBasedUuid('account', stream, String(claim.version), step), metadata: { actor: holder } });
+    if (repair === 'none') return;
     if (repair === 'release') {
-      const decision = claimDecider.decide(claim.state, { type: 'Release', identity, playerId: holder });
-      if (!decision.ok) throw new AccountRefused(decision.refusal.code, decision.refusal.message);
-      await this.#appendTo(stream, claim.version, decision.events.map((e) => ({ id: eventId, type: e.type, data: e.data, metadata: { actor: holder } })));
+      // Refused only if the claim moved meanwhile: settling reads it again.
+      await handleCommand(this.#store, stream, claimDecider, { type: 'Release', identity, playerId: holder }, derivedId(repair));
       return;
     }
-    if (repair === 'none') return;
     const command: AccountCommand = repair === 'register'
       ? { type: 'Register', playerId: holder, identity, displayName: claim.state.displayName, claimVersion: claim.version }
       : { type: 'Link', playerId: holder, identity, displayName: claim.state.displayName, claimVersion: claim.version };
-    const decision = accountDecider.decide(account.state, command);
-    if (!decision.ok) {
+    const recorded = await handleCommand(this.#store, playerStreamId(holder), accountDecider, command, derivedId(repair));
+    if (!recorded.ok && recorded.refusal.code !== accountCodes.alreadyRegistered) {
       // The account cannot take it (it filled up meanwhile): give the claim back.
-      this.#logger?.warn({ player: holder, stream, code: decision.refusal.code }, 'claimed identity could not be recorded on the account; releasing it');
-      await this.#appendTo(stream, claim.version, [{ id: nameBasedUuid('account', stream, String(claim.version), 'undo'), type: 'IdentityReleased', data: { identity, playerId: holder }, metadata: { actor: holder } }]);
-      throw new AccountRefused(decision.refusal.code, decision.refusal.message);
-    }
-    await this.#appendTo(playerStreamId(holder), account.version, decision.events.map((e) => ({ id: eventId, type: e.type, data: e.data, metadata: { actor: holder } })));
-  }
-
-  /** Claims at the version read; false if someone else appended first (look again). */
-  async #appendClaim(identity: Identity, claim: ClaimView, command: AccountCommandClaim, actor: string): Promise<ClaimView | false> {
-    const decision = claimDecider.decide(claim.state, command);
-    if (!decision.ok) throw new AccountRefused(decision.refusal.code, decision.refusal.message);
-    const appended = await this.#appendTo(identityStreamId(identity), claim.version, decision.events.map((e) => ({ type: e.type, data: e.data, metadata: { actor } })));
-    if (!appended) return false;
-    return { state: fold(claimDecider, claim.state, decision.events), version: appended };
-  }
-
-  /** Appends at `version` (-1: a new stream); returns the new version, or false on a conflict. */
-  async #appendTo(streamId: string, version: number, events: NewEvent[]): Promise<number | false> {
-    try {
-      const result = await this.#store.append(streamId, version === -1 ? 'no_stream' : version, events);
-      return result.nextExpectedVersion;
-    } catch (error) {
-      if (error instanceof ExpectedVersionConflict) return false;
-      throw error;
+      this.#logger?.warn({ player: holder, stream, code: recorded.refusal.code }, 'claimed identity could not be recorded on the account; releasing it');
+      await handleCommand(this.#store, stream, claimDecider, { type: 'Release', identity, playerId: holder }, derivedId('undo'));
+      throw new AccountRefused(recorded.refusal.code, recorded.refusal.message);
     }
   }
 
-  async #claim(identity: Identity): Promise<ClaimView> {
+  /** Claims the identity for a player: refused with `account/identity_taken` when someone else holds it. */
+  #claim(identity: Identity, command: ClaimCommand, actor: string): Promise<Handled<ClaimState, ClaimEvent>> {
+    return handleCommand(this.#store, identityStreamId(identity), claimDecider, command, { metadata: { actor } });
+  }
+
+  async #claimView(identity: Identity): Promise<ClaimView> {
     const events = await this.#store.readStream(identityStreamId(identity));
     return {
       state: fold(claimDecider, claimDecider.initialState(), events as unknown as ClaimEvent[]),
@@ -224,18 +198,15 @@ export class AccountService {
       events,
     };
   }
-
-  /** Runs `round` until it returns a value; `undefined` means another writer got in first. */
-  async #retry<T>(round: () => Promise<T | undefined>): Promise<T> {
-    for (let attempt = 1; attempt <= this.#maxAttempts; attempt++) {
-      const result = await round();
-      if (result !== undefined) return result;
-    }
-    throw new AccountRefused('account/busy', 'the account is being changed by many requests at once; try again');
-  }
 }
 
-type AccountCommandClaim = Extract<Parameters<typeof claimDecider.decide>[1], { type: 'Claim' }>;
+function busy(): AccountRefused {
+  return new AccountRefused('account/busy', 'the account is being changed by many requests at once; try again');
+}
+
+function signedIn(holder: Loaded, registered: boolean): SignedIn {
+  return { playerId: holder.state.playerId!, created: registered, displayName: holder.state.displayName };
+}
 
 function view(loaded: Loaded): AccountView {
   const linkedAt = new Map<string, string>();

@@ -33,3 +33,5 @@ export const ContentActivated = defineEvent('ContentActivated', z.strictObject({
 /** For the catalog (infra/catalog.ts). */
 export const contentEventDefinitions = [ContentPublished, ContentActivated] as const;
 export type ContentEvent = EventOf<(typeof contentEventDefinitions)[number]>;
+export type ContentPublished = EventOf<typeof ContentPublished>;
+export type ContentActivated = EventOf<typeof ContentActivated>;

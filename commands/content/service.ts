@@ -6,13 +6,11 @@
 // (follower.ts). The registry orders activations by global position, so applying one here
 // and again from the follower is harmless.
 import type { Logger } from 'pino';
-import { canonicalJson } from '../../events/canonical.ts';
-import type { RecordedEvent } from '../../events/envelope.ts';
-import { ExpectedVersionConflict } from '../../events/errors.ts';
+import { handleCommand, load } from '../../events/commandHandler.ts';
 import type { EventStore } from '../../events/store.ts';
-import type { Content } from '../../events/content/content.ts';
 import { ContentError, contentRegistry, parseContent, type ContentRegistry, type ContentSource } from '../../events/content/registry.ts';
-import { CONTENT_ACTIVE_STREAM, contentStreamId, ContentPublished } from './events.ts';
+import { CONTENT_ACTIVE_STREAM, contentStreamId } from './events.ts';
+import { activationDecider, publicationDecider, type Publication } from './rules.ts';
 
 export type PublishedContent = { version: string; publishedBy: string; publishedAt: string; position: number };
 export type ActivatedContent = { version: string; activatedBy: string; activatedAt: string; position: number };
@@ -24,8 +22,6 @@ export type ContentServiceOptions = {
   registry?: ContentRegistry;
   logger?: Logger;
 };
-
-type PublishedData = { version: string; data: Record<string, unknown>; publishedBy: string };
 
 export class ContentService {
   readonly #store: EventStore;
@@ -50,23 +46,15 @@ export class ContentService {
       throw new ContentError('content/version_exists', version, `content version ${version} ships with the server and cannot be published again; publish a new version`);
     }
     const streamId = contentStreamId(version);
-    const event: PublishedData = { version, data: content as unknown as Record<string, unknown>, publishedBy: by };
-    let recorded: RecordedEvent;
-    try {
-      const result = await this.#store.append(streamId, 'no_stream', [{ type: ContentPublished.type, data: event, metadata: { actor: by } }]);
-      recorded = result.events[0]!;
-      this.#logger?.info({ stream: streamId, version, actor: by, position: recorded.position }, 'content published');
-    } catch (error) {
-      if (!(error instanceof ExpectedVersionConflict)) throw error;
-      const original = (await this.#store.readStream(streamId, { limit: 1 }))[0];
-      if (!original || !sameContent((original.data as PublishedData).data, content)) {
-        throw new ContentError('content/version_exists', version, `content version ${version} was already published with other numbers; a version never changes, publish a new one`);
-      }
-      recorded = original;
-    }
-    const stored = recorded.data as PublishedData;
+    const publication: Publication = { version, data: content as unknown as Record<string, unknown>, publishedBy: by };
+    const handled = await handleCommand(this.#store, streamId, publicationDecider, publication, { metadata: { actor: by } });
+    if (!handled.ok) throw new ContentError('content/version_exists', version, handled.refusal.message);
+    // The publication that holds: this one, or the same numbers published before.
+    const [recorded] = handled.events.length > 0 ? handled.events : await this.#store.readStream(streamId, { limit: 1 });
+    const stored = handled.state!;
+    if (handled.events.length > 0) this.#logger?.info({ stream: streamId, version, actor: by, position: recorded!.position }, 'content published');
     this.#registry.register(version, stored.data);
-    return { version, publishedBy: stored.publishedBy, publishedAt: recorded.metadata.recordedAt, position: recorded.position };
+    return { version, publishedBy: stored.publishedBy, publishedAt: recorded!.metadata.recordedAt, position: recorded!.position };
   }
 
   /**
@@ -77,16 +65,17 @@ export class ContentService {
     // The log, not this process's registry, says whether a version was published: the
     // follower may not have read a publication from another server yet.
     if (!this.#registry.has(version)) {
-      const published = (await this.#store.readStream(contentStreamId(version), { limit: 1 }))[0];
-      if (!published || published.type !== ContentPublished.type) {
+      const published = (await load(this.#store, contentStreamId(version), publicationDecider)).state;
+      if (!published) {
         throw new ContentError('content/unknown_version', version, `there is no content version ${version}; known: ${this.#registry.versions().map((v) => v.version).join(', ')}`);
       }
-      this.#registry.register(version, (published.data as PublishedData).data);
+      this.#registry.register(version, published.data);
     }
     // Validated before it becomes what every new room plays with.
     this.#registry.byVersion(version);
-    const result = await this.#store.append(CONTENT_ACTIVE_STREAM, 'any', [{ type: 'ContentActivated', data: { version, activatedBy: by }, metadata: { actor: by } }]);
-    const recorded = result.events[0]!;
+    const handled = await handleCommand(this.#store, CONTENT_ACTIVE_STREAM, activationDecider, { version, activatedBy: by }, { metadata: { actor: by } });
+    const recorded = handled.ok ? handled.events[0] : undefined;
+    if (!recorded) throw new Error(`activating content ${version} recorded nothing`);
     this.#registry.activate(version, recorded.position);
     this.#logger?.info({ stream: CONTENT_ACTIVE_STREAM, version, actor: by, position: recorded.position }, 'content activated');
     return { version, activatedBy: by, activatedAt: recorded.metadata.recordedAt, position: recorded.position };
@@ -95,14 +84,5 @@ export class ContentService {
   /** The versions this process knows, and the active one. */
   list(): ContentListing {
     return { active: this.#registry.activeVersion(), versions: this.#registry.versions() };
-  }
-}
-
-/** Whether stored content data holds the same numbers as `content` (key order aside). */
-function sameContent(stored: unknown, content: Content): boolean {
-  try {
-    return canonicalJson(parseContent(stored)) === canonicalJson(content);
-  } catch {
-    return false;
   }
 }

@@ -6,13 +6,13 @@
 //   2. The platform's verifier says whether the purchase is real, paid and not refunded. A
 //      refusal, or a platform that cannot tell, records nothing.
 //   3. The product's sku and grants come from the catalog.
-//   4. The claim is appended with expected version `no_stream`: of two claims racing for a
-//      receipt exactly one lands (the loser reads the winner's and answers as in 1).
+//   4. The claim is decided and appended through handleCommand (claim.ts): of two claims
+//      racing for a receipt exactly one lands (the loser reads the winner's and answers as in 1).
 //   5. GrantPurchase on the player's wallet, keyed by the receipt: a grant interrupted after
 //      its claim completes on the next try, and never happens twice.
 //   6. The platform is told the purchase was delivered where it wants that (Play, Discord).
 import type { Logger } from 'pino';
-import { ExpectedVersionConflict, IdempotencyConflict } from '../../events/errors.ts';
+import { handleCommand, load } from '../../events/commandHandler.ts';
 import type { EventStore } from '../../events/store.ts';
 import { nameBasedUuid } from '../../events/ids.ts';
 import type { Grant } from '../wallet/commands.ts';
@@ -20,7 +20,7 @@ import { Platform, PlayerId } from '../wallet/model.ts';
 import { COMMAND_INVALID } from '../wallet/refusals.ts';
 import type { RecordedWalletEvent, WalletService } from '../wallet/service.ts';
 import { productCatalog, productGrants, type ProductCatalog } from './catalog.ts';
-import { ReceiptClaimed } from './events.ts';
+import { receiptDecider, type Claim } from './claim.ts';
 import type { PurchaseRefusalCode } from './refusals.ts';
 import { PlatformUnavailable, type VerifiedPurchase, type Verifier } from './verification.ts';
 
@@ -62,8 +62,6 @@ export type PurchaseServiceOptions = {
 
 /** Purchases of more units than this in one receipt are not taken (no pack sells in such numbers). */
 const MAX_QUANTITY = 100;
-
-type Claim = ReceiptClaimed['data'];
 
 export class PurchaseService {
   readonly #store: EventStore;
@@ -143,23 +141,17 @@ export class PurchaseService {
   }
 
   async #claimOf(streamId: string): Promise<Claim | undefined> {
-    const [first] = await this.#store.readStream(streamId, { limit: 1 });
-    return first?.type === ReceiptClaimed.type ? (first.data as Claim) : undefined;
+    return (await load(this.#store, streamId, receiptDecider)).state ?? undefined;
   }
 
   /** Appends the claim unless one is there; returns the claim that holds. */
   async #claim(streamId: string, claim: Claim): Promise<Claim> {
-    try {
-      await this.#store.append(streamId, 'no_stream', [
-        { id: nameBasedUuid('pantheon.receipt', streamId, claim.playerId), type: ReceiptClaimed.type, data: claim, metadata: { actor: claim.playerId } },
-      ]);
-      return claim;
-    } catch (error) {
-      if (!(error instanceof ExpectedVersionConflict || error instanceof IdempotencyConflict)) throw error;
-      const winner = await this.#claimOf(streamId);
-      if (!winner) throw error;
-      return winner;
-    }
+    const handled = await handleCommand(this.#store, streamId, receiptDecider, claim, {
+      eventId: () => nameBasedUuid('pantheon.receipt', streamId, claim.playerId),
+      metadata: { actor: claim.playerId },
+    });
+    if (!handled.ok || handled.state === null) throw new Error(`${streamId}: a claim was decided but the receipt holds none`);
+    return handled.state;
   }
 
   /** Grants a claim to its player (again, idempotently); anyone else is refused. */
