@@ -26,6 +26,7 @@ import { startGameServer, type GameServer } from './server.ts';
 import { dropRedisKeys, testRedisUrl } from './testing/gameServer.ts';
 import { quiet, until } from './testing/roomClient.ts';
 import { SignedInClient, testJwtSecret } from './testing/signedIn.ts';
+import { roomRules } from '../rooms/rulesRegistry.ts';
 
 let schema: TestSchema;
 let db: SqlExecutor;
@@ -171,7 +172,7 @@ test('audits by verdict and findings by kind come from the anti-cheat read model
   // Before the read model exists: no series, and the scrape still answers.
   assert.equal(valueOf(await registry.metrics(), 'pantheon_audits{verdict="clean"}'), undefined);
 
-  const runner = await openProjectionRunner({ db, store, schema: schema.name, processors: [anticheatReadModel()], logger: pino({ level: 'silent' }) });
+  const runner = await openProjectionRunner({ db, store, schema: schema.name, processors: [anticheatReadModel(roomRules)], logger: pino({ level: 'silent' }) });
   await runner.start();
   try {
     const report = (stream: string, verdict: 'clean' | 'tampered') => ({

@@ -38,7 +38,7 @@ export type ProcessorServices = {
 export function processorsOf(runs: (role: Role) => boolean, services: ProcessorServices): Processor[] {
   const { store, db, schema, catalog, logger, wallets, narrator, contentAt } = services;
   return [
-    ...(runs('projector') ? [...readModels(), ...processManagers(store, wallets)] : []),
+    ...(runs('projector') ? [...readModels(roomRules), ...processManagers(store, wallets)] : []),
     ...(runs('audit') ? [auditWorker({ store, rules: roomRules, catalog, logger: logger.child({ component: 'audit' }), ...(contentAt ? { contentAt } : {}) })] : []),
     ...(runs('narrator') && narrator ? [narratorReactor({ narrator, store, logger }), codexLoreReactor({ narrator, store, logger, db, schema })] : []),
   ];

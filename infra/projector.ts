@@ -5,6 +5,7 @@ import type { Registry } from 'prom-client';
 import { openProjectionRunner, readModels, type Processor, type ProjectionRunner } from '../projections/index.ts';
 import type { OpenedStore } from './eventStore.ts';
 import type { Logger } from './logger.ts';
+import { roomRules } from '../rooms/rulesRegistry.ts';
 
 export type ProjectorOptions = {
   /** What to run (default: the read models alone). */
@@ -20,7 +21,7 @@ export async function startProjector(opened: Pick<OpenedStore, 'db' | 'store' | 
     db: opened.db,
     store: opened.store,
     schema: opened.schema,
-    processors: options.processors ?? readModels(),
+    processors: options.processors ?? readModels(roomRules),
     logger: logger.child({ component: 'projector' }),
     metrics: options.metrics,
     onBatch: options.onBatch,

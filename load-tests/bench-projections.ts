@@ -16,6 +16,7 @@ import { processManagers } from '../infra/processors.ts';
 import { openProjectionRunner, readModels } from '../projections/index.ts';
 import { fillStore } from './simulate/mix.ts';
 import { percentile, report, round } from './stats.ts';
+import { roomRules } from '../rooms/rulesRegistry.ts';
 
 const EVENTS = Number(process.env.BENCH_EVENTS ?? 1_000_000);
 const ROOMS = Number(process.env.BENCH_ROOMS ?? 120);
@@ -25,7 +26,7 @@ const logger = pino({ level: 'warn' });
 const schema = await createTestSchema('bench_projections');
 const db = await openPgExecutor({ connectionString: testDatabaseUrl, max: 12 });
 const store = await openSqlEventStore({ db, catalog: createCatalog(), schema: schema.name });
-const names = readModels().map((projection) => projection.name);
+const names = readModels(roomRules).map((projection) => projection.name);
 
 try {
   // (a) Fill, let the process managers turn outcomes into wallet movements, rebuild.
@@ -46,7 +47,7 @@ try {
   const head = await store.headPosition();
   console.log(`process managers done: the log holds ${head.toLocaleString()} events`);
 
-  const rebuilder = await openProjectionRunner({ db, store, schema: schema.name, processors: readModels(), logger });
+  const rebuilder = await openProjectionRunner({ db, store, schema: schema.name, processors: readModels(roomRules), logger });
   t0 = performance.now();
   const rebuilt = await rebuilder.rebuild(names);
   const rebuildSeconds = (performance.now() - t0) / 1000;
@@ -58,7 +59,7 @@ try {
   const lagsOf = new Map<string, number[]>();
   let measuring = false;
   const live = await openProjectionRunner({
-    db, store, schema: schema.name, processors: [...readModels(), ...processManagers(store)], logger,
+    db, store, schema: schema.name, processors: [...readModels(roomRules), ...processManagers(store)], logger,
     onBatch: ({ name, events, appliedAt }) => {
       if (!measuring) return;
       const mine = lagsOf.get(name) ?? lagsOf.set(name, []).get(name)!;

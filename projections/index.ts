@@ -5,11 +5,13 @@ import { codexProjection } from './codex/index.ts';
 import { leaderboardsProjection } from './leaderboards/index.ts';
 import { progressionProjection } from './progression/index.ts';
 import type { Projection } from '../events/processor.ts';
+import type { RulesRegistry } from '../events/tick/rulesVersions.ts';
 import { spectatorProjection } from './spectator/index.ts';
 import { walletsProjection } from './wallets/index.ts';
 
-export function readModels(): Projection[] {
-  return [walletsProjection, progressionProjection, codexProjection, leaderboardsProjection, anticheatReadModel(), spectatorProjection];
+/** The read models; the anti-cheat findings need the rules of the room kinds (their tick rates and ends). */
+export function readModels(rules: RulesRegistry): Projection[] {
+  return [walletsProjection, progressionProjection, codexProjection, leaderboardsProjection, anticheatReadModel(rules), spectatorProjection];
 }
 
 export { readModelTable } from './runner/tables.ts';

@@ -19,7 +19,7 @@ import { readModels, readModelTable } from './index.ts';
 import { readCheckpoints } from './runner/checkpoints.ts';
 import { openProjectionRunner } from './runner/runner.ts';
 
-const projectorProcess = new URL('./testing/projectorProcess.ts', import.meta.url).pathname;
+const projectorProcess = new URL('../infra/testing/projectorProcess.ts', import.meta.url).pathname;
 
 describe('read models over a log of real matches', () => {
   let schema: TestSchema;
@@ -40,7 +40,7 @@ describe('read models over a log of real matches', () => {
   /** Every row of every read model, in a stable order. */
   async function snapshot(): Promise<Record<string, unknown[]>> {
     const tables: Record<string, unknown[]> = {};
-    for (const projection of readModels()) {
+    for (const projection of readModels(roomRules)) {
       for (const key of Object.keys(projection.tables)) {
         const view = readModelTable(schema.name, projection.name, key);
         const rows = await db.query<{ row: unknown }>(`SELECT to_jsonb(t) AS row FROM ${view} t ORDER BY to_jsonb(t)::text`);
@@ -55,7 +55,7 @@ describe('read models over a log of real matches', () => {
   }
 
   test('a projector killed mid-batch resumes and ends identical to a rebuild', async () => {
-    const names = readModels().map((p) => p.name);
+    const names = readModels(roomRules).map((p) => p.name);
     assert.ok(names.length >= 4, `read models registered: ${names.join(', ')}`);
     await fillStore(store, { seed: 'read-models', players: 40, events: 30_000, concurrency: 8 });
     // What the reactors add to the log: payouts (wallet events) and audits (AuditCompleted).
@@ -98,7 +98,7 @@ describe('read models over a log of real matches', () => {
       assert.ok(live[table]?.length, `${table} holds rows (tables: ${Object.keys(live).join(', ')})`);
     }
 
-    const runner = await openProjectionRunner({ db, store, schema: schema.name, processors: readModels(), logger });
+    const runner = await openProjectionRunner({ db, store, schema: schema.name, processors: readModels(roomRules), logger });
     await runner.rebuild(names);
     assert.deepEqual(await snapshot(), live);
   });

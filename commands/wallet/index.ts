@@ -8,7 +8,6 @@ export {
   Credited, Debited, PurchaseGranted, WagerEscrowed, WagerRefunded, WagerSettled, WalletCommandRefused, walletEvents, walletEventTypes,
 } from './events.ts';
 export type { WalletEvent, WalletEventType } from './events.ts';
-export { postings, walletTransfers, type Posting, type Transfer } from './ledger.ts';
 export {
   Account, Currency, Platform, PlayerId, escrowAccount, potAccount, purchasesAccount, walletAccount, walletCurrencies, walletStreamId,
 } from './model.ts';

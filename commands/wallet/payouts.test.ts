@@ -18,8 +18,12 @@ import type { RiteKind } from '../../rooms/ritual/content.ts';
 import { initialState as ritualInitial, type RitualEvent } from '../../rooms/ritual/events.ts';
 import { createRitual, ritualDecider } from '../../rooms/ritual/rules.ts';
 import { playOn } from '../../events/testing/ruleTesting.ts';
+import { BattleCreated, BattleEnded, PlayerForfeited } from '../../rooms/battle/events.ts';
+import { LootDropped } from '../../rooms/raid/events.ts';
+import { RitualCompleted, RitualCreated } from '../../rooms/ritual/events.ts';
 import { walletEventTypes, type WalletEvent } from './events.ts';
-import { postings, walletTransfers } from './ledger.ts';
+import { BattleLineUp, BattleResult, outcomeTypes, RaidLoot, RitualLineUp, RitualResult } from './outcomes.ts';
+import { postings, walletTransfers } from '../../projections/wallets/ledger.ts';
 import { createPayoutsReactor } from './payouts.ts';
 import { rewardTable } from './rewards.ts';
 import { WalletService } from './service.ts';
@@ -203,4 +207,20 @@ test('another process redelivering everything from position 0 pays nothing twice
   for (const c of ['coins', 'embers']) {
     assert.equal([...sums].filter(([k]) => k.endsWith(`|${c}`)).reduce((a, [, v]) => a + v, 0), 0, `${c} ledger sums to zero`);
   }
+});
+
+test('what the payouts read of the rooms\' outcome events is what the rooms record', async () => {
+  // The names: each is an event some room defines.
+  assert.deepEqual(outcomeTypes, {
+    battleCreated: BattleCreated.type, battleEnded: BattleEnded.type, playerForfeited: PlayerForfeited.type,
+    lootDropped: LootDropped.type, ritualCreated: RitualCreated.type, ritualCompleted: RitualCompleted.type,
+  });
+  // The shapes: every outcome the store holds from the matches above fits its view.
+  const views = new Map<string, { safeParse(data: unknown): { success: boolean } }>([
+    [BattleCreated.type, BattleLineUp], [BattleEnded.type, BattleResult], [LootDropped.type, RaidLoot],
+    [RitualCreated.type, RitualLineUp], [RitualCompleted.type, RitualResult],
+  ]);
+  const outcomes = (await allEvents()).filter((e) => views.has(e.type));
+  assert.deepEqual(new Set(outcomes.map((e) => e.type)), new Set(views.keys()), 'the matches above record every kind of outcome');
+  for (const event of outcomes) assert.ok(views.get(event.type)!.safeParse(event.data).success, `${event.type} at ${event.streamId}@${event.version} fits its view`);
 });

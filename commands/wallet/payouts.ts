@@ -10,16 +10,14 @@
 // Every command's idempotency key is derived from the source event's id, so a redelivered or
 // duplicated outcome event pays once: the projection runner delivers at least once, the
 // wallet answers each key once, and together that is exactly once. Amounts come from the
-// reward table (rewards.ts).
+// reward table (rewards.ts); what it reads of the rooms' events, from outcomes.ts.
 import type { Logger } from 'pino';
 import type { RecordedEvent } from '../../events/envelope.ts';
 import type { EventStore } from '../../events/store.ts';
+import type { z } from 'zod';
 import { defineReactor, type Reactor } from '../../events/processor.ts';
-import { BattleCreated, BattleEnded } from '../../rooms/battle/events.ts';
-import { LootDropped } from '../../rooms/raid/events.ts';
-import { RitualCompleted, RitualCreated, type RitualCompletedData } from '../../rooms/ritual/events.ts';
 import type { WalletCommand } from './commands.ts';
-import { PlayerId } from './model.ts';
+import { BattleLineUp, BattleResult, outcomeTypes, RaidLoot, read, RitualLineUp, RitualResult } from './outcomes.ts';
 import { rewardTable as defaultRewards, type RewardGrants, type RewardTable } from './rewards.ts';
 import type { WalletService } from './service.ts';
 
@@ -38,7 +36,7 @@ export function createPayoutsReactor(options: PayoutsOptions): Reactor {
   const payouts = new Payouts(options);
   return defineReactor({
     name: PAYOUTS_REACTOR,
-    eventTypes: new Set([BattleCreated.type, BattleEnded.type, LootDropped.type, RitualCompleted.type]),
+    eventTypes: new Set([outcomeTypes.battleCreated, outcomeTypes.battleEnded, outcomeTypes.lootDropped, outcomeTypes.ritualCompleted]),
     async react(events) {
       // Each match in order (its escrows are decided before its settlement); matches side
       // by side, so one slow settlement does not hold up the payouts of every other room.
@@ -65,34 +63,34 @@ class Payouts {
 
   handle(event: RecordedEvent): Promise<void> {
     switch (event.type) {
-      case BattleCreated.type:
-        return this.#battleCreated(event, BattleCreated.schema.parse(event.data));
-      case BattleEnded.type:
-        return this.#battleEnded(event, BattleEnded.schema.parse(event.data));
-      case LootDropped.type:
-        return this.#reward(event, LootDropped.schema.parse(event.data).playerId, 'raid.victory', this.#rewards.raid.victory);
-      case RitualCompleted.type:
-        return this.#ritualCompleted(event, RitualCompleted.schema.parse(event.data));
+      case outcomeTypes.battleCreated:
+        return this.#battleCreated(event, read(BattleLineUp, event));
+      case outcomeTypes.battleEnded:
+        return this.#battleEnded(event, read(BattleResult, event));
+      case outcomeTypes.lootDropped:
+        return this.#reward(event, read(RaidLoot, event).playerId, 'raid.victory', this.#rewards.raid.victory);
+      case outcomeTypes.ritualCompleted:
+        return this.#ritualCompleted(event, read(RitualResult, event));
       default:
         return Promise.resolve();
     }
   }
 
-  async #battleCreated(event: RecordedEvent, data: BattleCreated['data']): Promise<void> {
+  async #battleCreated(event: RecordedEvent, data: z.infer<typeof BattleLineUp>): Promise<void> {
     const { wager } = data;
     if (!wager) return;
     await Promise.all(data.participants.map(({ playerId }) =>
       this.#run(event, { type: 'EscrowWager', playerId, idempotencyKey: `${event.id}:escrow`, wagerId: event.streamId, ...wager })));
   }
 
-  async #battleEnded(event: RecordedEvent, data: BattleEnded['data']): Promise<void> {
+  async #battleEnded(event: RecordedEvent, data: z.infer<typeof BattleResult>): Promise<void> {
     // As stored, not decoded: only the line-up and who forfeited are needed of a stream
-    // that may hold thousands of events (the line-up is checked against its schema below).
+    // that may hold thousands of events (the line-up is read through its view below).
     const battle = await this.#store.readStream(event.streamId, { raw: true });
     const first = battle[0];
-    if (first?.type !== BattleCreated.type) throw new Error(`${event.streamId} does not begin with BattleCreated`);
-    const created = BattleCreated.schema.parse(first.data);
-    const forfeited = new Set(battle.flatMap((e) => (e.type === 'PlayerForfeited' ? [(e.data as { playerId: string }).playerId] : [])));
+    if (first?.type !== outcomeTypes.battleCreated) throw new Error(`${event.streamId} does not begin with ${outcomeTypes.battleCreated}`);
+    const created = read(BattleLineUp, first);
+    const forfeited = new Set(battle.flatMap((e) => (e.type === outcomeTypes.playerForfeited ? [(e.data as { playerId: string }).playerId] : [])));
 
     if (data.wager) await this.#closeWager(event, data, created.participants.map((p) => p.playerId));
 
@@ -110,11 +108,10 @@ class Payouts {
    * void and every stake that was escrowed goes back. The check reads the wallets, and
    * gives the same answer on every redelivery: escrows are decided (and recorded) before.
    */
-  async #closeWager(event: RecordedEvent, ended: BattleEnded['data'], players: readonly string[]): Promise<void> {
+  async #closeWager(event: RecordedEvent, ended: z.infer<typeof BattleResult>, players: readonly string[]): Promise<void> {
     const wagerId = event.streamId;
     const payouts = ended.wager?.payouts ?? [];
-    // A player id no wallet can have never staked (its escrow was refused as command/invalid).
-    const statuses = await Promise.all(players.map((playerId) => (PlayerId.safeParse(playerId).success ? this.#wallets.wagerStatus(playerId, wagerId) : null)));
+    const statuses = await Promise.all(players.map((playerId) => this.#wallets.wagerStatus(playerId, wagerId)));
     const voided = statuses.some((status) => status === null);
     if (voided) {
       this.#logger?.warn({ wagerId, players, statuses, sourceEventId: event.id }, 'wager void: a stake was never escrowed; refunding the stakes that were');
@@ -131,11 +128,11 @@ class Payouts {
     }));
   }
 
-  async #ritualCompleted(event: RecordedEvent, data: RitualCompletedData): Promise<void> {
+  async #ritualCompleted(event: RecordedEvent, data: z.infer<typeof RitualResult>): Promise<void> {
     if (data.outcome !== 'success') return;
     const [first] = await this.#store.readStream(event.streamId, { limit: 1 });
-    if (first?.type !== RitualCreated.type) throw new Error(`${event.streamId} does not begin with RitualCreated`);
-    const { participants } = RitualCreated.schema.parse(first.data);
+    if (first?.type !== outcomeTypes.ritualCreated) throw new Error(`${event.streamId} does not begin with ${outcomeTypes.ritualCreated}`);
+    const { participants } = read(RitualLineUp, first);
     await Promise.all(participants.flatMap((playerId) => [
       this.#reward(event, playerId, 'ritual.success', this.#rewards.ritual.success),
       ...(data.omen === 'favourable' ? [this.#reward(event, playerId, 'ritual.favourable_omen', this.#rewards.ritual.favourableOmen)] : []),

@@ -8,7 +8,7 @@ import { fold } from '../../events/decider.ts';
 import { checkAgainst } from '../../events/testing/ruleTesting.ts';
 import type { WalletCommand } from './commands.ts';
 import { walletEvents, type WalletEvent } from './events.ts';
-import { postings, walletTransfers } from './ledger.ts';
+import { postings, walletTransfers } from '../../projections/wallets/ledger.ts';
 import { walletRefusalCodes } from './refusals.ts';
 import { walletDecider } from './rules.ts';
 import { escrowedBalances, type WalletState } from './state.ts';

@@ -5,7 +5,7 @@ import { checkAgainst } from '../../events/testing/ruleTesting.ts';
 import { specFor, type SpecOutcome } from '../../events/testing/specs.ts';
 import type { Credit, Debit, EscrowWager, GrantPurchase, RefundWager, SettleWager, WalletCommand } from './commands.ts';
 import { walletEvents, type WalletEvent } from './events.ts';
-import { walletTransfers } from './ledger.ts';
+import { walletTransfers } from '../../projections/wallets/ledger.ts';
 import { IDEMPOTENCY_KEY_REUSED, walletRefusalCodes, type WalletRefusalCode } from './refusals.ts';
 import { commandHash, createWalletDecider, walletDecider } from './rules.ts';
 import type { WalletState } from './state.ts';

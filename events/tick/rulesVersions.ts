@@ -45,6 +45,8 @@ export type ResolvedRules = { kind: AnyRoomKind; kindName: string; rulesVersion:
 
 export type RulesRegistry = {
   readonly kinds: readonly KindRules[];
+  /** Stream categories recorded by a kind under another name (`ghost` streams are raids), by the kind's name. */
+  readonly aliases: Readonly<Record<string, string>>;
   /** Event types after which a room stream is over, across every kind. */
   readonly endEventTypes: ReadonlySet<string>;
   /** The kind whose streams start with an event of this type, if any. */
@@ -53,7 +55,7 @@ export type RulesRegistry = {
   resolve(creation: Pick<RecordedEvent, 'streamId' | 'type' | 'data'>): ResolvedRules;
 };
 
-export function createRulesRegistry(kinds: readonly KindRules[]): RulesRegistry {
+export function createRulesRegistry(kinds: readonly KindRules[], aliases: Readonly<Record<string, string>> = {}): RulesRegistry {
   const byCreation = new Map<string, KindRules>();
   for (const kind of kinds) {
     if (byCreation.has(kind.createdBy)) throw new Error(`two kinds start with ${kind.createdBy}`);
@@ -65,8 +67,12 @@ export function createRulesRegistry(kinds: readonly KindRules[]): RulesRegistry 
     if (!seen.has(kind.current)) throw new Error(`${kind.name}'s current rules version ${kind.current} is not among its versions`);
     byCreation.set(kind.createdBy, kind);
   }
+  for (const [alias, kind] of Object.entries(aliases)) {
+    if (!kinds.some((k) => k.name === kind)) throw new Error(`stream category ${alias} names ${kind}, which is not a kind`);
+  }
   return {
     kinds,
+    aliases,
     endEventTypes: new Set(kinds.flatMap((kind) => kind.versions.flatMap((v) => v.kind.endedBy))),
     kindCreatedBy: (eventType) => byCreation.get(eventType),
     resolve(creation) {

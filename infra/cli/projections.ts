@@ -22,7 +22,7 @@ const RebuildArgs = z.strictObject({
  * the server's lists already hold it.
  */
 function processors(session: Session): Processor[] {
-  const listed: Processor[] = [...readModels(), ...processManagers(session.store)];
+  const listed: Processor[] = [...readModels(roomRules), ...processManagers(session.store)];
   const names = new Set(listed.map((p) => p.name));
   const anticheat = anticheatProcessors({ store: session.store, rules: roomRules, catalog: createCatalog(), logger: session.logger });
   return [...listed, ...anticheat.filter((p) => !names.has(p.name))];

@@ -63,7 +63,7 @@ describe('Discord interactions endpoint (signed requests, real read models, REST
     });
     runner = await openProjectionRunner({
       db, store, schema: schema.name, logger,
-      processors: [...readModels(), auditWorker({ store, rules: roomRules, catalog, logger }), ...discord.reactors],
+      processors: [...readModels(roomRules), auditWorker({ store, rules: roomRules, catalog, logger }), ...discord.reactors],
     });
     await runner.start();
 

@@ -127,7 +127,7 @@ describe('narrator reactor', () => {
 
   test('an entry only the codex read model can unlock (ten crowns) gets its lore once a match ends, once', async () => {
     // The codex read model's tables, caught up with the log; then a tenth win as it would record it.
-    const codexModel = readModels().find((p) => p.name === 'codex')!;
+    const codexModel = readModels(roomRules).find((p) => p.name === 'codex')!;
     const projector = await openProjectionRunner({ db, store, schema: schema.name, processors: [codexModel], logger: silent });
     await projector.start();
     await projector.waitFor(await store.headPosition());

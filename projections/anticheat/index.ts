@@ -3,8 +3,6 @@
 import type { Logger } from 'pino';
 import type { EventCatalog } from '../../events/catalog.ts';
 import type { EventStore } from '../../events/store.ts';
-import { GHOST_CATEGORY } from '../../rooms/raid/ghost.ts';
-import { roomRules } from '../../rooms/rulesRegistry.ts';
 import type { RulesRegistry } from '../../events/tick/rulesVersions.ts';
 import type { Processor, Projection } from '../../events/processor.ts';
 import { auditWorker } from './auditWorker.ts';
@@ -14,14 +12,14 @@ export { ANTICHEAT, anticheatProjection, defaultLimits, listFindings } from './p
 export type { AnticheatLimits, Finding, FindingKind } from './projection.ts';
 export { AUDIT_WORKER, auditEnded, auditWorker } from './auditWorker.ts';
 
-/** Ticks per second of every room stream category, ghosts (raids) included. */
+/** Ticks per second of every room stream category, those recorded under another name (ghosts) included. */
 export function tickRates(rules: RulesRegistry): Record<string, number> {
   const rates: Record<string, number> = {};
   for (const kind of rules.kinds) {
     const current = kind.versions.find((v) => v.version === kind.current)!;
     rates[kind.name] = current.kind.tickHz;
   }
-  rates[GHOST_CATEGORY] = rates.raid ?? 20;
+  for (const [alias, kind] of Object.entries(rules.aliases)) rates[alias] = rates[kind]!;
   return rates;
 }
 
@@ -34,7 +32,7 @@ export type AnticheatDeps = {
 };
 
 /** The findings read model over every kind this build knows: what readModels() lists. */
-export function anticheatReadModel(rules: RulesRegistry = roomRules, limits?: Partial<AnticheatLimits>): Projection {
+export function anticheatReadModel(rules: RulesRegistry, limits?: Partial<AnticheatLimits>): Projection {
   return anticheatProjection({ tickHz: tickRates(rules), endEventTypes: rules.endEventTypes, ...(limits ? { limits } : {}) }) as unknown as Projection;
 }
 

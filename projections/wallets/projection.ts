@@ -3,7 +3,7 @@
 // (commands/wallet/ledger.ts), each transfer two postings — a debit line on the account
 // money left and a credit line on the one it reached — so the ledger sums to zero.
 import type { RecordedEvent } from '../../events/envelope.ts';
-import { postings, walletTransfers } from '../../commands/wallet/ledger.ts';
+import { postings, walletTransfers } from './ledger.ts';
 import { walletEventTypes, type WalletEvent } from '../../commands/wallet/events.ts';
 import { defineProjection } from '../../events/processor.ts';
 

@@ -14,7 +14,7 @@ import { createNarrationBus, narrationChannelOf, type NarrationBus } from '../..
 import type { Narrator } from '../../infra/narrator/index.ts';
 import { startOpenAiStandIn, type OpenAiStandIn } from '../../infra/narrator/testing/openaiStandIn.ts';
 import { dropRedisKeys, testRedisUrl } from '../../infra/testing/gameServer.ts';
-import { battleIn, eventually, narrationReachesItsWatchers, narratorWith, recordedOf, reply, serve, silent, watch, type Served } from './narrationTesting.ts';
+import { battleIn, eventually, narrationReachesItsWatchers, narratorWith, recordedOf, reply, serve, silent, watch, type Served } from '../../infra/narrator/testing/spectatorNarration.ts';
 
 describe('live narration across processes (Redis pub/sub)', () => {
   let standIn: OpenAiStandIn;

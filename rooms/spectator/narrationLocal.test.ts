@@ -8,7 +8,7 @@ import { createNarrationBus, type NarrationBus } from '../../infra/narrator/bus.
 import type { Narrator } from '../../infra/narrator/index.ts';
 import { startOpenAiStandIn, type OpenAiStandIn } from '../../infra/narrator/testing/openaiStandIn.ts';
 import { dropRedisKeys, testRedisUrl } from '../../infra/testing/gameServer.ts';
-import { narrationReachesItsWatchers, narratorWith, reply, serve, silent, type Served } from './narrationTesting.ts';
+import { narrationReachesItsWatchers, narratorWith, reply, serve, silent, type Served } from '../../infra/narrator/testing/spectatorNarration.ts';
 
 describe('live narration in one process (no Redis)', () => {
   let standIn: OpenAiStandIn;

@@ -2,8 +2,8 @@
 // debit on one account and a credit on another, so the ledger of any set of wallet events
 // sums to zero per currency. The ledger read model turns events into rows with this, and
 // the property tests hold the rules to it.
-import type { WalletEvent } from './events.ts';
-import { walletAccount } from './model.ts';
+import type { WalletEvent } from '../../commands/wallet/events.ts';
+import { walletAccount } from '../../commands/wallet/model.ts';
 
 /** `amount` of `currency` leaves `from` (its debit line) and reaches `to` (its credit line). */
 export type Transfer = { readonly from: string; readonly to: string; readonly currency: string; readonly amount: number };

@@ -4,17 +4,18 @@
 import { pino } from 'pino';
 import { openPgExecutor } from '../../events/sql/pgExecutor.ts';
 import { openSqlEventStore } from '../../events/sql/sqlEventStore.ts';
-import { createCatalog } from '../../infra/catalog.ts';
-import { readModels } from '../index.ts';
+import { createCatalog } from '../catalog.ts';
+import { readModels } from '../../projections/index.ts';
 import type { Projection } from '../../events/processor.ts';
-import { openProjectionRunner } from '../runner/runner.ts';
+import { openProjectionRunner } from '../../projections/runner/runner.ts';
+import { roomRules } from '../../rooms/rulesRegistry.ts';
 
 const delayMs = Number(process.env.BATCH_DELAY_MS ?? 0);
 const schema = process.env.PANTHEON_DB_SCHEMA!;
 const logger = pino();
 const db = await openPgExecutor({ connectionString: process.env.DATABASE_URL!, onError: () => {} });
 const store = await openSqlEventStore({ db, catalog: createCatalog(), schema, pollIntervalMs: 100 });
-const slowed = readModels().map((projection): Projection => ({
+const slowed = readModels(roomRules).map((projection): Projection => ({
   ...projection,
   async apply(tx, events, tables) {
     await projection.apply(tx, events, tables);
