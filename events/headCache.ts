@@ -2,33 +2,22 @@
 // its own stream tick after tick does not re-read its head each time. Only committed
 // heads enter it; a stale entry can only make an append fail its unique-index check,
 // after which the entry is dropped and the head re-read.
+import { LRUCache } from 'lru-cache';
 import type { Head } from './sql/queries.ts';
 
 export class HeadCache {
-  readonly #entries = new Map<string, Head>();
-  readonly #capacity: number;
+  readonly #entries: LRUCache<string, Head>;
 
   constructor(capacity = 100_000) {
-    this.#capacity = capacity;
+    this.#entries = new LRUCache({ max: capacity });
   }
 
   get(streamId: string): Head | undefined {
-    const head = this.#entries.get(streamId);
-    if (head) {
-      // Map iteration order is insertion order: re-inserting marks it recently used.
-      this.#entries.delete(streamId);
-      this.#entries.set(streamId, head);
-    }
-    return head;
+    return this.#entries.get(streamId);
   }
 
   set(streamId: string, head: Head): void {
-    this.#entries.delete(streamId);
     this.#entries.set(streamId, head);
-    if (this.#entries.size > this.#capacity) {
-      const oldest = this.#entries.keys().next().value;
-      if (oldest !== undefined) this.#entries.delete(oldest);
-    }
   }
 
   delete(streamId: string): void {

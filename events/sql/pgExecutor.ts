@@ -1,4 +1,5 @@
 // SqlExecutor over a node-postgres pool (production and CI).
+import { reconnectDelay } from '../backoff.ts';
 import pg from 'pg';
 import type { SqlExecutor, SqlQueryable } from './executor.ts';
 
@@ -50,14 +51,13 @@ export async function openPgExecutor(options: PgExecutorOptions): Promise<SqlExe
       // notifications resume after a database restart or a network cut.
       let current: pg.Client | undefined;
       let stopped = false;
-      let retryMs = 100;
+      let failures = 0;
       const open = async (): Promise<void> => {
         const client = new pg.Client({ connectionString: options.connectionString });
         const reopen = () => {
           if (stopped || current !== client) return;
           current = undefined;
-          setTimeout(() => void open().catch(() => undefined), retryMs);
-          retryMs = Math.min(retryMs * 2, 5000);
+          setTimeout(() => void open().catch(() => undefined), reconnectDelay(failures++));
         };
         client.on('error', (error) => {
           options.onError?.(error);
@@ -71,7 +71,7 @@ export async function openPgExecutor(options: PgExecutorOptions): Promise<SqlExe
         try {
           await client.connect();
           await client.query(`LISTEN ${pg.escapeIdentifier(channel)}`);
-          retryMs = 100;
+          failures = 0;
           // Whatever was committed while we were away is announced once we are back.
           onNotify('');
         } catch (error) {

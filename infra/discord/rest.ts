@@ -12,6 +12,7 @@
 // - The global limit (50 requests a second per bot) is kept proactively.
 //
 // Time comes in as a Clock, so tests run the waits on a virtual clock.
+import { pause } from '../../events/backoff.ts';
 import { z } from 'zod';
 import type { Logger } from '../logger.ts';
 
@@ -19,7 +20,7 @@ export type Clock = { now(): number; sleep(ms: number): Promise<void> };
 
 export const systemClock: Clock = {
   now: () => Date.now(),
-  sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+  sleep: (ms) => pause(ms),
 };
 
 export type DiscordRestOptions = {

@@ -3,6 +3,7 @@
 // configured (shared by every narrator process, with a TTL), else a small in-process LRU.
 // A cache that fails is a miss, never an error.
 import type { Redis } from 'ioredis';
+import { LRUCache } from 'lru-cache';
 import { z } from 'zod';
 
 export const CachedText = z.strictObject({ text: z.string().min(1), model: z.string().min(1) });
@@ -14,21 +15,10 @@ export type ResultCache = {
 };
 
 export function memoryCache(maxEntries = 1000): ResultCache {
-  const entries = new Map<string, CachedText>();
+  const entries = new LRUCache<string, CachedText>({ max: maxEntries });
   return {
-    async get(hash) {
-      const hit = entries.get(hash);
-      if (!hit) return null;
-      // Map keeps insertion order: re-inserting makes it the most recently used.
-      entries.delete(hash);
-      entries.set(hash, hit);
-      return hit;
-    },
-    async set(hash, value) {
-      entries.delete(hash);
-      entries.set(hash, value);
-      while (entries.size > maxEntries) entries.delete(entries.keys().next().value!);
-    },
+    get: async (hash) => entries.get(hash) ?? null,
+    set: async (hash, value) => void entries.set(hash, value),
   };
 }
 

@@ -9,6 +9,7 @@
 // the log, or a second narrator on the same store, therefore asks the model nothing for what
 // is recorded; two narrators racing on one moment end with the first text (the second append
 // is an IdempotencyConflict, ignored).
+import { LRUCache } from 'lru-cache';
 import type { Logger } from 'pino';
 import type { RecordedEvent } from '../../events/envelope.ts';
 import { IdempotencyConflict } from '../../events/errors.ts';
@@ -45,18 +46,17 @@ export function narratorReactor(options: NarratorReactorOptions): Reactor {
   const recorder = new NarrationRecorder(options);
   const codex = options.codex ?? loadCodex();
   const selector = new MomentSelector();
-  const contexts = new Map<string, RoomContext | null>();
+  const contexts = new LRUCache<string, { context: RoomContext | null }>({ max: CONTEXTS_KEPT });
 
   async function contextFor(event: RecordedEvent): Promise<RoomContext | null> {
     if (creationEventTypes.has(event.type)) remember(event.streamId, contextOf(event));
-    if (contexts.has(event.streamId)) return contexts.get(event.streamId)!;
+    const known = contexts.get(event.streamId);
+    if (known) return known.context;
     const [creation] = await options.store.readStream(event.streamId, { limit: 1 });
     return remember(event.streamId, creation ? contextOf(creation) : null);
   }
   function remember(streamId: string, context: RoomContext | null): RoomContext | null {
-    contexts.delete(streamId);
-    contexts.set(streamId, context);
-    if (contexts.size > CONTEXTS_KEPT) contexts.delete(contexts.keys().next().value!);
+    contexts.set(streamId, { context });
     return context;
   }
 

@@ -11,6 +11,7 @@
 //   the live ones, then swaps the read views and the checkpoint in one transaction.
 // - A handler that throws stops only its processor, loudly (log, status, checkpoint row,
 //   metric); a lost database connection is retried with backoff instead.
+import { pause, reconnectDelay } from '../../events/backoff.ts';
 import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
 import type { RecordedEvent } from '../../events/envelope.ts';
@@ -107,7 +108,6 @@ const CHECKPOINT_EVERY_MS = 1000;
 /** A rebuild that made no progress for this long is presumed dead and may be taken over. */
 const REBUILD_STALE_MS = 60_000;
 
-const backoffMs = (attempt: number) => Math.min(5000, 100 * 2 ** attempt);
 
 export class ProjectionRunner {
   readonly #options: RunnerOptions;
@@ -313,7 +313,7 @@ export class ProjectionRunner {
     } catch (error) {
       if (!(error instanceof ProjectionError && error.code === 'projections/rebuild_in_progress')) throw error;
       for (;;) {
-        await sleep(250, this.#abort.signal);
+        await pause(250, this.#abort.signal);
         if (this.#abort.signal.aborted) return;
         const checkpoint = await readCheckpoint(db, schema, loop.processor.name);
         if (checkpoint && checkpoint.version === version) {
@@ -361,8 +361,8 @@ export class ProjectionRunner {
           if (backlog) continue;
           // Gather what arrives meanwhile into the next batch rather than committing a
           // transaction per append: a few ms of lag buys far fewer, larger batches.
-          const pause = liveInterval - (this.#now() - started);
-          if (pause > 0) await sleep(pause, signal);
+          const gather = liveInterval - (this.#now() - started);
+          if (gather > 0) await pause(gather, signal);
           next = pages.next();
         }
       } catch (error) {
@@ -374,7 +374,7 @@ export class ProjectionRunner {
         }
         if (error instanceof HandlerFailed || !this.#isTransient(loop, error)) throw error instanceof HandlerFailed ? error.cause : error;
         logger.warn({ processor: loop.processor.name, err: error, attempt }, 'processor paused: database or downstream unavailable, retrying');
-        await sleep(backoffMs(attempt++), signal);
+        await pause(reconnectDelay(attempt++), signal);
         const checkpoint = await readCheckpoint(db, schema, loop.processor.name).catch(() => null);
         if (checkpoint) this.#adopt(loop, checkpoint);
       }
@@ -531,16 +531,4 @@ function orIdle<T>(pending: Promise<T>, ms: number): Promise<T | typeof IDLE> {
     timer = setTimeout(() => resolve(IDLE), ms);
   });
   return Promise.race([pending, idle]).finally(() => clearTimeout(timer));
-}
-
-function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    const timer = setTimeout(done, ms);
-    function done() {
-      clearTimeout(timer);
-      signal.removeEventListener('abort', done);
-      resolve();
-    }
-    signal.addEventListener('abort', done, { once: true });
-  });
 }

@@ -1,6 +1,7 @@
 // The Colyseus face of an event-sourced room: validates client input, queues it on the
 // actor, steps the actor on a fixed tick, and mirrors the durable state into the
 // @colyseus/schema state clients sync. Nothing reaches a client before the log has it.
+import { pause } from '../../events/backoff.ts';
 import { randomBytes } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import { CloseCode, ErrorCode, Room, ServerError, type AuthContext, type Client } from '@colyseus/core';
@@ -208,7 +209,6 @@ export function eventSourcedRoom<S, C extends KindCommand, E extends KindEvent, 
     }
 
     async #drain() {
-      const pause = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
       const deadline = performance.now() + (services.drain?.graceMs ?? 0);
       while (this.actor.status !== 'over' && performance.now() < deadline) await pause(50);
       // No new tick starts (the clock drives them); the one in flight is awaited, so the
