@@ -17,6 +17,9 @@ export type Decision<E> =
 export const accept = <E>(...events: E[]): Decision<E> => ({ ok: true, events });
 export const refuse = <E = never>(code: string, message: string): Decision<E> => ({ ok: false, refusal: { code, message } });
 
+/** `refuse`, held to one kind's list of codes: `const refuseBattle = refusalsOf<BattleRefusalCode>()`. */
+export const refusalsOf = <Code extends string>() => <E>(code: Code, message: string): Decision<E> => refuse<E>(code, message);
+
 /** `Ctx` is what the caller hands `decide` besides state and command: nothing for a plain aggregate. */
 export type Decider<S, C, E, Ctx = void> = {
   /** State before the stream's first event. */

@@ -56,7 +56,7 @@ export function verifyChain(events: Iterable<ChainedContent & { hash: string }>)
 
 /**
  * verifyChain one event at a time: yields after every `pauseEvery` events, so a caller
- * sharing its thread with live rooms can give way (rooms/audit), then returns the verdict.
+ * sharing its thread with live rooms can give way (projections/anticheat/audit.ts), then returns the verdict.
  */
 export function* verifyChainSteps(events: Iterable<ChainedContent & { hash: string }>, pauseEvery = Number.POSITIVE_INFINITY): Generator<void, ChainVerdict, void> {
   let expectedVersion = 0;

@@ -5,12 +5,12 @@ import { purchaseEvents } from '../commands/purchases/events.ts';
 import { walletEvents } from '../commands/wallet/events.ts';
 import { EventCatalog } from '../events/catalog.ts';
 import { auditEventDefinitions } from '../projections/anticheat/events.ts';
-import { battleEvents } from '../rooms/battle/events.ts';
+import { battleEventDefinitions } from '../rooms/battle/events.ts';
 import { raidEventDefinitions } from '../rooms/raid/index.ts';
 import { ritualEventDefinitions } from '../rooms/ritual/events.ts';
 import { roomEventDefinitions } from '../events/tick/roomEvents.ts';
 import { narratorEventDefinitions } from '../commands/narration/events.ts';
 
 export function createCatalog(): EventCatalog {
-  return new EventCatalog([...roomEventDefinitions, ...battleEvents, ...raidEventDefinitions, ...ritualEventDefinitions, ...auditEventDefinitions, ...walletEvents, ...purchaseEvents, ...narratorEventDefinitions, ...accountEventDefinitions, ...contentEventDefinitions]);
+  return new EventCatalog([...roomEventDefinitions, ...battleEventDefinitions, ...raidEventDefinitions, ...ritualEventDefinitions, ...auditEventDefinitions, ...walletEvents, ...purchaseEvents, ...narratorEventDefinitions, ...accountEventDefinitions, ...contentEventDefinitions]);
 }

@@ -50,7 +50,7 @@ export function contentRoutes(content: ContentService) {
       access: 'admin',
       // Any JSON: the content checks (schema and cross-references) answer content/invalid
       // with what is wrong, rather than a generic body error.
-      body: z.unknown().describe('The full content of one version, as in rooms/content/content.ts (contentVersion, elements, signs, oracle, abilities, battle, raidBosses)'),
+      body: z.unknown().describe('The full content of one version, as in events/content/content.ts (contentVersion, elements, signs, oracle, abilities, battle, raidBosses)'),
       maxBodyBytes: MAX_CONTENT_BYTES,
       response: z.object({ version: ContentVersion, publishedBy: z.string(), publishedAt: z.string(), position: z.int() }),
       refusals: { 400: 'The content is invalid (content/invalid), with what is wrong', 409: 'This version exists with other numbers, or is bundled (content/version_exists)' },

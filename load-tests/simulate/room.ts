@@ -11,7 +11,7 @@ import { abilityById, contentByVersion, type Ability } from '../../events/conten
 import type { OracleState } from '../../rooms/battle/model.ts';
 import type { RaidRoomSetup } from '../../rooms/raid/room.ts';
 import type { RaidState } from '../../rooms/raid/index.ts';
-import type { RitualState } from '../../rooms/ritual/events.ts';
+import type { RitualState } from '../../rooms/ritual/model.ts';
 import type { RitualRoomSetup } from '../../rooms/ritual/room.ts';
 import type { KindCommand, KindEvent, RoomKind } from '../../events/tick/roomKind.ts';
 import { runTick, type TickInput } from '../../events/tick/tickCore.ts';

@@ -1,4 +1,4 @@
-// Which codex entries a feat unlocks: the codex's declarative rules (rooms/content/codex.ts)
+// Which codex entries a feat unlocks: the codex's declarative rules (events/content/codex.ts)
 // evaluated against one thing a player did. Pure; the projection turns events into feats.
 import type { Codex, CodexEntry, CodexUnlockRule, Element, OracleDeed } from '../../events/content/index.ts';
 

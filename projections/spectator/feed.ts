@@ -11,7 +11,7 @@ import type { RecordedEvent } from '../../events/envelope.ts';
 import type { BattleCreated, BattleEnded, DamageDealt, HealApplied, OracleFell, PlayerForfeited, ShieldRaised, StatusApplied } from '../../rooms/battle/events.ts';
 import type { BossDefeated, BossPhaseChanged, RaidCreated, RaidEnded, RaidEnraged } from '../../rooms/raid/events.ts';
 import type { RitualEvent } from '../../rooms/ritual/events.ts';
-import { qualityPoints } from '../../rooms/ritual/events.ts';
+import { qualityPoints } from '../../rooms/ritual/model.ts';
 
 /** Actions kept on a summary: enough for a message, small enough for a jsonb row. */
 export const LAST_ACTIONS = 5;

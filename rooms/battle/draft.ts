@@ -1,17 +1,9 @@
-// A decision in progress: events emitted so far and the state they fold to. Rules read
-// `draft.state` after every emit, so a later step sees the effect of an earlier one (a
-// hit's damage before the fall check, one draw's generator state before the next), and
-// the state the rules saw is by construction the fold of the events they produced.
+// The battle's decisions in progress (events/tick/draft.ts), folded by the battle's own evolve.
+import { draftWith, type Draft as DraftOf } from '../../events/tick/draft.ts';
 import { evolve, type BattleEvent } from './events.ts';
 import type { BattleState } from './model.ts';
 
-export type Draft = { state: BattleState; readonly events: BattleEvent[] };
+export { emit } from '../../events/tick/draft.ts';
+export type Draft = DraftOf<BattleState, BattleEvent>;
 
-export function draftOf(state: BattleState): Draft {
-  return { state, events: [] };
-}
-
-export function emit(draft: Draft, event: BattleEvent): void {
-  draft.events.push(event);
-  draft.state = evolve(draft.state, event);
-}
+export const draftOf = (state: BattleState): Draft => draftWith(state, evolve);

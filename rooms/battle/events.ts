@@ -113,7 +113,7 @@ export const BattleEnded = defineEvent(
 );
 
 /** Every battle event definition, for registering in the EventCatalog. */
-export const battleEvents = [
+export const battleEventDefinitions = [
   BattleCreated, AbilityCast, DamageDealt, HealApplied, ShieldRaised, StatusApplied,
   StatusResisted, StatusExpired, OracleFell, PlayerForfeited, BattleEnded,
 ] as const;
@@ -129,6 +129,6 @@ export type StatusExpired = EventOf<typeof StatusExpired>;
 export type OracleFell = EventOf<typeof OracleFell>;
 export type PlayerForfeited = EventOf<typeof PlayerForfeited>;
 export type BattleEnded = EventOf<typeof BattleEnded>;
-export type BattleEvent = EventOf<(typeof battleEvents)[number]>;
+export type BattleEvent = EventOf<(typeof battleEventDefinitions)[number]>;
 
 export { evolve, initialState } from './evolve.ts';

@@ -6,7 +6,7 @@ import { seedPrng, type PrngState } from '../../events/tick/prng.ts';
 import { checkAgainst, playOn } from '../../events/testing/ruleTesting.ts';
 import { specFor } from '../../events/testing/specs.ts';
 import type { CastAbility, Forfeit } from './commands.ts';
-import { BattleCreated, battleEvents, type DamageDealt, type StatusApplied } from './events.ts';
+import { BattleCreated, battleEventDefinitions, type DamageDealt, type StatusApplied } from './events.ts';
 import { BATTLE_RULES_VERSION, type OracleSnapshot, type Participant, type StatusInstance, type Wager } from './model.ts';
 import { createBattleDecider } from './rules.ts';
 
@@ -44,7 +44,7 @@ export const decider = createBattleDecider((version) =>
 );
 
 /** Every spec event is checked against its zod schema, as the store would on append. */
-export const given = specFor(decider, { checkEvent: checkAgainst(battleEvents) });
+export const given = specFor(decider, { checkEvent: checkAgainst(battleEventDefinitions) });
 
 const chart = { sun: 'aries', moon: 'leo', rising: 'sagittarius' } as const;
 

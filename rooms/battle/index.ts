@@ -2,7 +2,7 @@
 export { BattleCommand, CastAbility, CastAbilityPayload, Forfeit, ForfeitPayload, battleCommandPayloads } from './commands.ts';
 export {
   AbilityCast, BattleCreated, BattleEnded, DamageDealt, HealApplied, OracleFell, PlayerForfeited, ShieldRaised,
-  StatusApplied, StatusExpired, StatusResisted, battleEvents, evolve, initialState,
+  StatusApplied, StatusExpired, StatusResisted, battleEventDefinitions, evolve, initialState,
 } from './events.ts';
 export type { BattleEvent } from './events.ts';
 export {

@@ -10,14 +10,14 @@ import { fold } from '../../events/decider.ts';
 import { nextInt } from '../../events/tick/prng.ts';
 import { assertReplays, deepFreeze } from '../../events/testing/ruleTesting.ts';
 import type { BattleCommand } from './commands.ts';
-import { battleEvents, type BattleEvent } from './events.ts';
+import { battleEventDefinitions, type BattleEvent } from './events.ts';
 import { percentOf } from './intMath.ts';
 import { lastTick, type BattleState } from './model.ts';
 import { battleDecider as decider } from './rules.ts';
 import { createBattle } from './setup.ts';
 
 const content = loadContent();
-const catalog = new EventCatalog(battleEvents);
+const catalog = new EventCatalog(battleEventDefinitions);
 const sign = fc.constantFrom(...signIds);
 const chart: fc.Arbitrary<Chart> = fc.record({ sun: sign, moon: sign, rising: sign });
 // Indexes into small lists (by modulo); a small range keeps shrinking quick.

@@ -1,6 +1,6 @@
 // Stable refusal codes: clients and tests branch on these strings, so they never change
 // meaning; new situations get new codes.
-import { refuse, type Decision } from '../../events/decider.ts';
+import { refusalsOf } from '../../events/decider.ts';
 
 export const battleRefusalCodes = [
   /** No BattleCreated yet, or the tick is before the battle's start tick. */
@@ -23,6 +23,4 @@ export const battleRefusalCodes = [
 ] as const;
 export type BattleRefusalCode = (typeof battleRefusalCodes)[number];
 
-export function refuseBattle<E>(code: BattleRefusalCode, message: string): Decision<E> {
-  return refuse<E>(code, message);
-}
+export const refuseBattle = refusalsOf<BattleRefusalCode>();

@@ -5,7 +5,7 @@ import { loadContent } from '../../events/content/index.ts';
 import { eventSourcedRoom, type RoomServices } from '../shared/colyseusRoom.ts';
 import type { RoomKind } from '../../events/tick/roomKind.ts';
 import { battleCommandPayloads, type BattleCommand } from './commands.ts';
-import { battleEvents, type BattleEvent } from './events.ts';
+import { battleEventDefinitions, type BattleEvent } from './events.ts';
 import { PlayerId } from '../../events/players.ts';
 import { Side, Wager, type BattleState } from './model.ts';
 import { battleDecider } from './rules.ts';
@@ -37,7 +37,7 @@ export const battleKind: RoomKind<BattleState, BattleCommand, BattleEvent, Battl
   tickHz: 20,
   hashEvery: 100,
   decider: battleDecider,
-  events: battleEvents,
+  events: battleEventDefinitions,
   commands: battleCommandPayloads,
   setup: BattleRoomSetup,
   create(setup, room) {

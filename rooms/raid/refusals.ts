@@ -1,6 +1,6 @@
 // Stable refusal codes: clients and tests branch on these strings, so they never change
 // meaning; new situations get new codes.
-import { refuse, type Decision } from '../../events/decider.ts';
+import { refusalsOf } from '../../events/decider.ts';
 
 export const raidRefusalCodes = [
   /** Returned by createRaid: the stream already has its RaidCreated. */
@@ -28,6 +28,4 @@ export const raidRefusalCodes = [
 ] as const;
 export type RaidRefusalCode = (typeof raidRefusalCodes)[number];
 
-export function refuseRaid<E>(code: RaidRefusalCode, message: string): Decision<E> {
-  return refuse<E>(code, message);
-}
+export const refuseRaid = refusalsOf<RaidRefusalCode>();

@@ -1,5 +1,5 @@
 // Every raid rules version this build can replay, oldest first (see
-// rooms/shared/rulesVersions.ts). To change rules that alter replays: bump
+// events/tick/rulesVersions.ts). To change rules that alter replays: bump
 // raidRulesVersion, keep the previous decider loadable and add an entry for it here;
 // never edit or drop an entry.
 import { anyKind, type KindRules } from '../../events/tick/rulesVersions.ts';

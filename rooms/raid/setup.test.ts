@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { EventCatalog } from '../../events/catalog.ts';
 import { deriveOracle, loadContent, type Chart } from '../../events/content/index.ts';
-import { battleEvents } from '../battle/events.ts';
+import { battleEventDefinitions } from '../battle/events.ts';
 import { ritualEventDefinitions } from '../ritual/events.ts';
 import { fold } from '../../events/decider.ts';
 import { seedPrng } from '../../events/tick/prng.ts';
@@ -82,6 +82,6 @@ test('createRaid refuses parties and settings that cannot make a raid', () => {
 });
 
 test("the raid's events register beside battle's and ritual's in one catalog", () => {
-  const catalog = new EventCatalog([...battleEvents, ...raidEventDefinitions, ...ritualEventDefinitions]);
+  const catalog = new EventCatalog([...battleEventDefinitions, ...raidEventDefinitions, ...ritualEventDefinitions]);
   for (const definition of raidEventDefinitions) assert.ok(catalog.has(definition.type), definition.type);
 });

@@ -1,4 +1,4 @@
-// Raid-specific numbers that game content (rooms/content) does not carry. The cadence is
+// Raid-specific numbers that game content (events/content) does not carry. The cadence is
 // copied into each RaidCreated, so a later change here never alters a recorded raid.
 
 export const raidTuning = {

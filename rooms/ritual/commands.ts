@@ -3,7 +3,7 @@
 // authenticated session, so a client can never act for someone else.
 import { z } from 'zod';
 import { RiteKind } from './content.ts';
-import { PlayerId } from './events.ts';
+import { PlayerId } from './model.ts';
 
 export const ChannelRitePayload = z.strictObject({ rite: RiteKind });
 export const AbandonPayload = z.strictObject({});
@@ -16,3 +16,6 @@ export type Abandon = z.infer<typeof Abandon>;
 
 export const RitualCommand = z.discriminatedUnion('type', [ChannelRite, Abandon]);
 export type RitualCommand = z.infer<typeof RitualCommand>;
+
+/** Client message type -> payload schema (the room adds `type` and the sender's `playerId`). */
+export const ritualCommandPayloads = { ChannelRite: ChannelRitePayload, Abandon: AbandonPayload } as const;

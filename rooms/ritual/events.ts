@@ -5,28 +5,7 @@ import { z } from 'zod';
 import { defineEvent, type EventOf } from '../../events/catalog.ts';
 import { chance, seedPrng, type PrngState } from '../../events/tick/prng.ts';
 import { RiteKind, RitualDefinition, RitualUnlocks, type RitualOmen } from './content.ts';
-import { PlayerId } from '../../events/players.ts';
-
-export { PlayerId };
-const Tick = z.number().int().nonnegative();
-const Seat = z.number().int().min(0).max(4);
-
-/** How close to the centre of its rhythm window a rite landed. */
-export const TimingQuality = z.enum(['perfect', 'good', 'fair']);
-export type TimingQuality = z.infer<typeof TimingQuality>;
-
-/**
- * Why a rite counted as a mistake. `too_late` is a rite channelled after its window closed;
- * `window_expired` is the window closing with nobody channelling (recorded by onTick).
- */
-export const MisstepReason = z.enum(['wrong_player', 'wrong_rite', 'too_early', 'too_late', 'window_expired']);
-export type MisstepReason = z.infer<typeof MisstepReason>;
-export const misstepReasons: readonly MisstepReason[] = MisstepReason.options;
-
-export const RitualOutcome = z.enum(['success', 'failure']);
-export const CompletionReason = z.enum(['all_rites_channelled', 'too_many_missteps', 'abandoned']);
-/** `none`: no roll was made (failure, or a ritual without an omen); otherwise the roll's result. */
-export const OmenReading = z.enum(['favourable', 'silent', 'none']);
+import { CompletionReason, MisstepReason, OmenReading, PlayerId, qualityPoints, RitualOutcome, Seat, Tick, TimingQuality, type RitualPerformance, type RitualState } from './model.ts';
 
 export const RitualCreated = defineEvent(
   'RitualCreated',
@@ -92,32 +71,6 @@ export const ritualEventDefinitions = [RitualCreated, RiteChannelled, RiteMisste
 
 export type RitualEvent = EventOf<(typeof ritualEventDefinitions)[number]>;
 export type RitualCompletedData = z.infer<typeof RitualCompleted.schema>;
-
-/** Points a rite adds to the ritual's score. */
-export const qualityPoints: Readonly<Record<TimingQuality, number>> = { perfect: 3, good: 2, fair: 1 };
-
-/** A ritual under way (or finished), with the definition it was started with. */
-export type RitualPerformance = {
-  readonly rulesVersion: string;
-  readonly contentVersion: string;
-  readonly ritualId: string;
-  readonly definition: RitualDefinition;
-  readonly participants: readonly string[];
-  readonly prng: PrngState;
-  /** Index of the next step to channel. */
-  readonly step: number;
-  /** The tick the current step's rhythm window counts from. */
-  readonly anchorTick: number;
-  readonly mistakes: number;
-  readonly points: number;
-  /** Per seat, the last tick that seat channelled anything (right or wrong); -1 if never. */
-  readonly lastChannelTick: readonly number[];
-};
-
-export type RitualState =
-  | { readonly status: 'not_started' }
-  | ({ readonly status: 'in_progress' } & RitualPerformance)
-  | ({ readonly status: 'ended'; readonly result: RitualCompletedData } & RitualPerformance);
 
 export function initialState(): RitualState {
   return { status: 'not_started' };

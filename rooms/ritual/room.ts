@@ -5,9 +5,10 @@ import { z } from 'zod';
 import { PlayerId } from '../../events/players.ts';
 import { eventSourcedRoom, type RoomServices } from '../shared/colyseusRoom.ts';
 import type { RoomKind } from '../../events/tick/roomKind.ts';
-import { AbandonPayload, ChannelRitePayload, type RitualCommand } from './commands.ts';
+import { ritualCommandPayloads, type RitualCommand } from './commands.ts';
 import { findRitual, ritualContent } from './content.ts';
-import { ritualEventDefinitions, type RitualEvent, type RitualState } from './events.ts';
+import { ritualEventDefinitions, type RitualEvent } from './events.ts';
+import { type RitualState } from './model.ts';
 import { createRitual, ritualDecider } from './rules.ts';
 import { RITUAL_TICK_HZ, ritualMirror } from './state.ts';
 
@@ -38,8 +39,6 @@ export const RitualRoomSetup = z.strictObject({
   if (new Set(setup.participants).size !== setup.participants.length) ctx.addIssue({ code: 'custom', message: 'each participant must be a distinct player id', path: ['participants'] });
 });
 export type RitualRoomSetup = z.output<typeof RitualRoomSetup>;
-
-export const ritualCommandPayloads = { ChannelRite: ChannelRitePayload, Abandon: AbandonPayload } as const;
 
 export const ritualKind: RoomKind<RitualState, RitualCommand, RitualEvent, RitualRoomSetup> = {
   name: 'ritual',

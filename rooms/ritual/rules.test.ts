@@ -8,10 +8,11 @@ import { fold, type Decision } from '../../events/decider.ts';
 import { seedPrng } from '../../events/tick/prng.ts';
 import type { RitualCommand } from './commands.ts';
 import { findRitual, RiteKind } from './content.ts';
-import { initialState, misstepReasons, ritualEventDefinitions, rollOmen, type MisstepReason, type RitualEvent, type RitualState } from './events.ts';
+import { initialState, ritualEventDefinitions, rollOmen, type RitualEvent } from './events.ts';
+import { misstepReasons, type MisstepReason, type RitualState } from './model.ts';
 import { createRitual, judgeTiming, onTick, ritualDecider, ritualRefusalCodes, type RitualRefusalCode } from './rules.ts';
 
-// A local given/when/then (rooms/shared/specs.ts did not exist yet when this was written).
+// A local given/when/then (events/testing/specs.ts did not exist yet when this was written).
 const refusalsSeen = new Set<RitualRefusalCode>();
 const misstepsSeen = new Set<MisstepReason>();
 

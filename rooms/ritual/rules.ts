@@ -8,10 +8,8 @@
 import { accept, refuse, type Decision, type RuleContext, type TickDecider } from '../../events/decider.ts';
 import type { RitualCommand, Abandon, ChannelRite } from './commands.ts';
 import { findRitual, ritualContentVersion, type RhythmWindow, type RiteKind, type RitualStep } from './content.ts';
-import {
-  evolve, initialState, PlayerId, rollOmen,
-  type MisstepReason, type RitualCompletedData, type RitualEvent, type RitualPerformance, type RitualState, type TimingQuality,
-} from './events.ts';
+import { evolve, initialState, rollOmen, type RitualCompletedData, type RitualEvent } from './events.ts';
+import { PlayerId, type MisstepReason, type RitualPerformance, type RitualState, type TimingQuality } from './model.ts';
 
 export const ritualRulesVersion = 'ritual-rules/1';
 

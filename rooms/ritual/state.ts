@@ -7,7 +7,7 @@
 import { schema, t, type SchemaType } from '@colyseus/schema';
 import type { StateMirror } from '../shared/colyseusRoom.ts';
 import type { StepSeat } from './content.ts';
-import type { RitualState } from './events.ts';
+import type { RitualState } from './model.ts';
 import { scoreOf } from './rules.ts';
 import { syncStrings } from '../shared/schemaSync.ts';
 
