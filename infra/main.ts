@@ -17,7 +17,7 @@ import { loadConfig, type Role } from './config.ts';
 import { createDrainer } from './drain.ts';
 import { openConfiguredStore, type OpenedStore } from './eventStore.ts';
 import { apiRoutes } from './http/api.ts';
-import { startRelayService, type RelayService } from './kafka/relayService.ts';
+import { createConfiguredRelay, startRelayService, type RelayService } from './kafka/relayService.ts';
 import { createLogger } from './logger.ts';
 import { createDiscord, type Discord } from './discord/index.ts';
 import { auditMetrics, createMetrics, metricsRoutes } from './metrics.ts';
@@ -89,12 +89,19 @@ async function main(): Promise<void> {
     store,
     logger,
   });
-  const processors = [...processorsOf(runs, { store, db: opened.db, schema: opened.schema, catalog, logger, wallets, narrator, ...(content ? { contentAt: content.waitFor } : {}) }), ...discord.reactors];
+  const relayLogger = logger.child({ component: 'relay' });
+  const kafkaRelay = runs('relay') && config.KAFKA_BROKERS ? createConfiguredRelay(config, relayLogger, { metrics: metrics.registry }) : undefined;
+  if (runs('relay') && !kafkaRelay) logger.info('KAFKA_BROKERS unset: the Kafka relay does not run');
+  const services = {
+    store, db: opened.db, schema: opened.schema, catalog, logger, wallets, discord: discord.reactors,
+    ...(narrator ? { narrator } : {}), ...(kafkaRelay ? { kafkaRelay } : {}), ...(content ? { contentAt: content.waitFor } : {}),
+  };
+  const processors = processorsOf(runs, services);
   if (processors.length > 0) projector = await startProjector(instrumented, logger, { processors, metrics: metrics.registry });
-  logger.info({ processors: processors.map((processor) => processor.name) }, processors.length > 0 ? 'projector running' : 'no projector in this role');
-
-  if (runs('relay') && config.KAFKA_BROKERS) relay = await startRelayService(config, instrumented, logger.child({ component: 'relay' }), { metrics: metrics.registry });
-  else if (runs('relay')) logger.info('KAFKA_BROKERS unset: the Kafka relay does not run');
+  // The relay's reactor runs in a runner of its own (processors.ts).
+  if (kafkaRelay) relay = await startRelayService(kafkaRelay, instrumented, relayLogger, { metrics: metrics.registry });
+  const running = [...processors, ...processorsOf(runs, services, 'own')].map((processor) => processor.name);
+  logger.info({ processors: running }, running.length > 0 ? 'processors running' : 'no processors in this role');
 
   if (runs('game')) {
     // Operators read every processor's status and rebuild projections from any game server,

@@ -1,24 +1,32 @@
-// What the projector side of each role runs beside the rooms: the read models, and the
-// reactors that act on what happened — pay out a match's outcome (projector), audit every
-// finished match (audit), narrate it (narrator). Composed here because the reactors need
-// services; the read models themselves are listed in projections/index.ts.
+// Every processor of a deployment, in one list: what reads the log after the rooms, the role
+// that runs it (each exactly once across a deployment's roles), and where it is declared.
+// Each is declared in the folder of what it produces; this list is the only place that
+// knows them all.
+//
+//   processor                 role       declared in                          produces
+//   the read models           projector  projections/*/projection.ts          read-model tables
+//   wallet_payouts            projector  commands/wallet/payouts.ts           wallet commands
+//   audit_worker              audit      projections/anticheat/auditWorker.ts AuditCompleted
+//   narrator, codex lore      narrator   infra/narrator/reactor.ts            NarrationGenerated
+//   spectator publisher       discord    infra/discord/publisher.ts           Discord messages
+//   kafka_relay               relay      infra/kafka/relay.ts                 Kafka records
+//
+// The relay runs in a runner of its own (one page is one produce round, so its pages are
+// larger); the others share the role's projector.
 import type { Logger } from 'pino';
 import { createPayoutsReactor } from '../commands/wallet/payouts.ts';
 import { WalletService } from '../commands/wallet/service.ts';
 import type { EventCatalog } from '../events/catalog.ts';
+import type { Processor } from '../events/processor.ts';
 import type { SqlQueryable } from '../events/sql/executor.ts';
 import type { EventStore } from '../events/store.ts';
 import { auditWorker } from '../projections/anticheat/index.ts';
-import { readModels, type Processor } from '../projections/index.ts';
+import { readModels } from '../projections/index.ts';
 import { roomRules } from '../rooms/rulesRegistry.ts';
 import type { Role } from './config.ts';
+import type { KafkaRelay } from './kafka/relay.ts';
 import type { Narrator } from './narrator/index.ts';
 import { codexLoreReactor, narratorReactor } from './narrator/reactor.ts';
-
-/** What turns outcomes into money: enough for the benchmarks, which need the wallet events in the log. */
-export function processManagers(store: EventStore, wallets: WalletService = new WalletService({ store })): Processor[] {
-  return [createPayoutsReactor({ wallets, store })];
-}
 
 export type ProcessorServices = {
   store: EventStore;
@@ -30,16 +38,44 @@ export type ProcessorServices = {
   wallets: WalletService;
   /** Only where the narrator role runs. */
   narrator?: Narrator;
+  /** The Discord publisher's reactors (none without a bot token). */
+  discord?: readonly Processor[];
+  /** Only where the relay role runs with brokers configured. */
+  kafkaRelay?: KafkaRelay;
   /** Content published through the log, loaded up to a position (the audit worker waits for it). */
   contentAt?: (position: number) => Promise<void>;
 };
 
-/** The processors the given roles run, each exactly once across a deployment's roles. */
-export function processorsOf(runs: (role: Role) => boolean, services: ProcessorServices): Processor[] {
-  const { store, db, schema, catalog, logger, wallets, narrator, contentAt } = services;
-  return [
-    ...(runs('projector') ? [...readModels(roomRules), ...processManagers(store, wallets)] : []),
-    ...(runs('audit') ? [auditWorker({ store, rules: roomRules, catalog, logger: logger.child({ component: 'audit' }), ...(contentAt ? { contentAt } : {}) })] : []),
-    ...(runs('narrator') && narrator ? [narratorReactor({ narrator, store, logger }), codexLoreReactor({ narrator, store, logger, db, schema })] : []),
-  ];
+type Registered = {
+  readonly role: Role;
+  /** `own`: a runner of its own rather than the role's projector. */
+  readonly runner: 'projector' | 'own';
+  readonly build: (services: ProcessorServices) => Processor[];
+};
+
+export const processorRegistry: readonly Registered[] = [
+  { role: 'projector', runner: 'projector', build: () => readModels(roomRules) },
+  { role: 'projector', runner: 'projector', build: ({ store, wallets }) => processManagers(store, wallets) },
+  {
+    role: 'audit',
+    runner: 'projector',
+    build: ({ store, catalog, logger, contentAt }) => [auditWorker({ store, rules: roomRules, catalog, logger: logger.child({ component: 'audit' }), ...(contentAt ? { contentAt } : {}) })],
+  },
+  {
+    role: 'narrator',
+    runner: 'projector',
+    build: ({ narrator, store, logger, db, schema }) => (narrator ? [narratorReactor({ narrator, store, logger }), codexLoreReactor({ narrator, store, logger, db, schema })] : []),
+  },
+  { role: 'discord', runner: 'projector', build: ({ discord }) => [...(discord ?? [])] },
+  { role: 'relay', runner: 'own', build: ({ kafkaRelay }) => (kafkaRelay ? [kafkaRelay.reactor] : []) },
+];
+
+/** The processors the given roles run in a runner (the role's projector by default). */
+export function processorsOf(runs: (role: Role) => boolean, services: ProcessorServices, runner: Registered['runner'] = 'projector'): Processor[] {
+  return processorRegistry.filter((entry) => entry.runner === runner && runs(entry.role)).flatMap((entry) => entry.build(services));
+}
+
+/** What turns outcomes into money: enough for the benchmarks, which need the wallet events in the log. */
+export function processManagers(store: EventStore, wallets: WalletService = new WalletService({ store })): Processor[] {
+  return [createPayoutsReactor({ wallets, store })];
 }

@@ -3,11 +3,10 @@
 // model from position 0 into fresh tables swapped in when done; safe while the server runs.
 import type { Command } from 'commander';
 import { z } from 'zod';
-import { readModels, openProjectionRunner, type Processor, type ProcessorStatus, type ProjectionRunner } from '../../projections/index.ts';
-import { anticheatProcessors } from '../../projections/anticheat/index.ts';
-import { roomRules } from '../../rooms/rulesRegistry.ts';
+import { WalletService } from '../../commands/wallet/service.ts';
+import { openProjectionRunner, type Processor, type ProcessorStatus, type ProjectionRunner } from '../../projections/index.ts';
 import { createCatalog } from '../catalog.ts';
-import { processManagers } from '../processors.ts';
+import { processorsOf } from '../processors.ts';
 import { CliError, parseArgs, print, progressBar, withStore, type Session } from './context.ts';
 
 const StatusArgs = z.strictObject({ json: z.boolean().default(false) });
@@ -17,15 +16,13 @@ const RebuildArgs = z.strictObject({
 });
 
 /**
- * Every processor the server runs, as this build composes them (this process only reads
- * their checkpoints and rebuilds; it never starts them). The anti-cheat pair joins unless
- * the server's lists already hold it.
+ * The read models and reactors of the projector and audit roles, as this build composes them
+ * (this process only reads their checkpoints and rebuilds; it never starts them).
  */
 function processors(session: Session): Processor[] {
-  const listed: Processor[] = [...readModels(roomRules), ...processManagers(session.store)];
-  const names = new Set(listed.map((p) => p.name));
-  const anticheat = anticheatProcessors({ store: session.store, rules: roomRules, catalog: createCatalog(), logger: session.logger });
-  return [...listed, ...anticheat.filter((p) => !names.has(p.name))];
+  const { store, opened, logger } = session;
+  const services = { store, db: opened.db, schema: opened.schema, catalog: createCatalog(), logger, wallets: new WalletService({ store }) };
+  return processorsOf((role) => role === 'projector' || role === 'audit', services);
 }
 
 async function withRunner<T>(work: (runner: ProjectionRunner) => Promise<T>): Promise<T> {

@@ -4,7 +4,7 @@
 //
 //   const discord = createDiscord({ config, db: opened.db, schema: opened.schema, store: opened.store, logger });
 //   routes:     [...apiRoutes(…), ...discord.routes]          (game server)
-//   processors: [...reactors(…), ...discord.reactors]         (projector)
+//   processors: discord.reactors, listed in infra/processors.ts   (discord role)
 //   shutdown:   await discord.stop()
 //
 // Without DISCORD_PUBLIC_KEY and DISCORD_APPLICATION_ID there is no endpoint; without

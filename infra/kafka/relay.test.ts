@@ -25,7 +25,7 @@ import { SignedInClient, testJwtSecret } from '../testing/signedIn.ts';
 import { Registry } from 'prom-client';
 import { headerNames } from './messages.ts';
 import { createKafkaRelay, isTransientKafkaError } from './relay.ts';
-import { startRelayService, type RelayService } from './relayService.ts';
+import { createConfiguredRelay, startRelayService, type RelayService } from './relayService.ts';
 import { deleteTopics, eventually, readRaw, recordedEvents, sharedBrokers, testKafka, testLogger, uniquePrefix } from './testing.ts';
 
 const kafka = testKafka();
@@ -43,7 +43,8 @@ before(async () => {
   store = await openSqlEventStore({ db, catalog: createCatalog(), schema: schema.name, pollIntervalMs: 100 });
   game = await startGameServer(loadConfig({ PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'silent', PANTHEON_JWT_SECRET: testJwtSecret }), { store, kind: 'postgres' }, testLogger);
   game.markReady();
-  service = await startRelayService({ KAFKA_BROKERS: sharedBrokers.join(','), KAFKA_TOPIC_PREFIX: prefix }, { db, store, schema: schema.name }, testLogger, { metrics });
+  const relay = createConfiguredRelay({ KAFKA_BROKERS: sharedBrokers.join(','), KAFKA_TOPIC_PREFIX: prefix }, testLogger, { metrics });
+  service = await startRelayService(relay, { db, store, schema: schema.name }, testLogger, { metrics });
 });
 
 after(async () => {

@@ -5,7 +5,7 @@ import { createCatalog } from '../catalog.ts';
 import { loadConfig } from '../config.ts';
 import { openConfiguredStore, type OpenedStore } from '../eventStore.ts';
 import { createLogger } from '../logger.ts';
-import { startRelayService, type RelayService } from './relayService.ts';
+import { createConfiguredRelay, startRelayService, type RelayService } from './relayService.ts';
 
 async function main(): Promise<void> {
   const config = loadConfig();
@@ -27,7 +27,7 @@ async function main(): Promise<void> {
   process.on('SIGINT', () => void stop('SIGINT'));
 
   opened = await openConfiguredStore(config, createCatalog(), logger);
-  service = await startRelayService(config, opened, logger);
+  service = await startRelayService(createConfiguredRelay(config, logger), opened, logger);
 }
 
 main().catch((error: unknown) => {

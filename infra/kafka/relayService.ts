@@ -24,10 +24,15 @@ export type RelayServiceOptions = {
   batchSize?: number;
 };
 
-export async function startRelayService(config: Pick<Config, 'KAFKA_BROKERS' | 'KAFKA_TOPIC_PREFIX'>, opened: Pick<OpenedStore, 'db' | 'store' | 'schema'>, logger: Logger, options: RelayServiceOptions = {}): Promise<RelayService> {
+/** The relay to the configured brokers (its reactor is what infra/processors.ts lists). */
+export function createConfiguredRelay(config: Pick<Config, 'KAFKA_BROKERS' | 'KAFKA_TOPIC_PREFIX'>, logger: Logger, options: Pick<RelayServiceOptions, 'metrics'> = {}): KafkaRelay {
   const brokers = KafkaBrokers.parse(config.KAFKA_BROKERS ?? '127.0.0.1:9092');
   const kafka = createKafka({ brokers, clientId: 'pantheon-relay', logger });
-  const relay = createKafkaRelay({ kafka, topicPrefix: config.KAFKA_TOPIC_PREFIX, logger, ...(options.metrics ? { metrics: options.metrics } : {}) });
+  logger.info({ brokers, topicPrefix: config.KAFKA_TOPIC_PREFIX }, 'relaying to Kafka');
+  return createKafkaRelay({ kafka, topicPrefix: config.KAFKA_TOPIC_PREFIX, logger, ...(options.metrics ? { metrics: options.metrics } : {}) });
+}
+
+export async function startRelayService(relay: KafkaRelay, opened: Pick<OpenedStore, 'db' | 'store' | 'schema'>, logger: Logger, options: RelayServiceOptions = {}): Promise<RelayService> {
   const runner = await openProjectionRunner({
     db: opened.db,
     store: opened.store,
@@ -64,7 +69,7 @@ export async function startRelayService(config: Pick<Config, 'KAFKA_BROKERS' | '
     });
   }
   const { checkpoint } = await status();
-  logger.info({ brokers, topicPrefix: config.KAFKA_TOPIC_PREFIX, checkpoint: checkpoint?.position, head: checkpoint?.head }, 'relay running');
+  logger.info({ checkpoint: checkpoint?.position, head: checkpoint?.head }, 'relay running');
   return {
     relay,
     runner,
