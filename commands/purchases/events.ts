@@ -27,5 +27,5 @@ export const ReceiptClaimed = defineEvent(
   }),
 );
 
-export const purchaseEvents = [ReceiptClaimed] as const;
+export const purchaseEventDefinitions = [ReceiptClaimed] as const;
 export type ReceiptClaimed = EventOf<typeof ReceiptClaimed>;

@@ -10,7 +10,7 @@ import { createVerifiers, type VerifierPorts } from './verifiers.ts';
 export { PurchaseService } from './service.ts';
 export type { PurchaseGranted, PurchaseRefused, PurchaseResult, PurchaseServiceOptions, VerifyAndGrantOptions } from './service.ts';
 export { checkPurchaseConfig, platformCredentials, purchaseConfigShape, PurchaseConfigSchema, type PurchaseConfig } from './config.ts';
-export { purchaseEvents, ReceiptClaimed } from './events.ts';
+export { purchaseEventDefinitions, ReceiptClaimed } from './events.ts';
 export { purchaseRefusalCodes, type PurchaseRefusalCode } from './refusals.ts';
 export { ProductCatalog, productCatalog } from './catalog.ts';
 export { createVerifiers, type VerifierPorts } from './verifiers.ts';

@@ -70,8 +70,8 @@ export const WalletCommandRefused = defineEvent(
 );
 
 /** Every wallet event definition, for registering in the EventCatalog. */
-export const walletEvents = [Credited, Debited, WagerEscrowed, WagerSettled, WagerRefunded, PurchaseGranted, WalletCommandRefused] as const;
-export const walletEventTypes: ReadonlySet<string> = new Set(walletEvents.map((definition) => definition.type));
+export const walletEventDefinitions = [Credited, Debited, WagerEscrowed, WagerSettled, WagerRefunded, PurchaseGranted, WalletCommandRefused] as const;
+export const walletEventTypes: ReadonlySet<string> = new Set(walletEventDefinitions.map((definition) => definition.type));
 
 export type Credited = EventOf<typeof Credited>;
 export type Debited = EventOf<typeof Debited>;
@@ -80,5 +80,5 @@ export type WagerSettled = EventOf<typeof WagerSettled>;
 export type WagerRefunded = EventOf<typeof WagerRefunded>;
 export type PurchaseGranted = EventOf<typeof PurchaseGranted>;
 export type WalletCommandRefused = EventOf<typeof WalletCommandRefused>;
-export type WalletEvent = EventOf<(typeof walletEvents)[number]>;
+export type WalletEvent = EventOf<(typeof walletEventDefinitions)[number]>;
 export type WalletEventType = WalletEvent['type'];

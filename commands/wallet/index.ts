@@ -5,7 +5,7 @@ export type {
 } from './service.ts';
 export { Credit, Debit, EscrowWager, GrantPurchase, RefundWager, SettleWager, WalletCommand, WalletCommandType } from './commands.ts';
 export {
-  Credited, Debited, PurchaseGranted, WagerEscrowed, WagerRefunded, WagerSettled, WalletCommandRefused, walletEvents, walletEventTypes,
+  Credited, Debited, PurchaseGranted, WagerEscrowed, WagerRefunded, WagerSettled, WalletCommandRefused, walletEventDefinitions, walletEventTypes,
 } from './events.ts';
 export type { WalletEvent, WalletEventType } from './events.ts';
 export {

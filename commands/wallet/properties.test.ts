@@ -7,7 +7,7 @@ import fc from 'fast-check';
 import { fold } from '../../events/decider.ts';
 import { checkAgainst } from '../../events/testing/ruleTesting.ts';
 import type { WalletCommand } from './commands.ts';
-import { walletEvents, type WalletEvent } from './events.ts';
+import { walletEventDefinitions, type WalletEvent } from './events.ts';
 import { postings, walletTransfers } from '../../projections/wallets/ledger.ts';
 import { walletRefusalCodes } from './refusals.ts';
 import { walletDecider } from './rules.ts';
@@ -16,7 +16,7 @@ import { escrowedBalances, type WalletState } from './state.ts';
 const MAX = Number.MAX_SAFE_INTEGER;
 const players = ['p1', 'p2', 'p3'];
 const wagers = ['battle-a', 'battle-b'];
-const checkEvent = checkAgainst(walletEvents);
+const checkEvent = checkAgainst(walletEventDefinitions);
 
 // Mostly small amounts (so sequences interact), some near the limit (so overflow is exercised);
 // credits run larger than spends, so stakes often go through and wagers get closed.
@@ -159,6 +159,6 @@ test('the open stakes of a wallet are never counted as available', () => {
 });
 
 test('the generated sequences reached every event type and every recorded refusal', () => {
-  assert.deepEqual([...seen].filter((type) => !type.startsWith('wallet/')).sort(), walletEvents.map((d) => d.type).filter((t) => t !== 'WalletCommandRefused').sort());
+  assert.deepEqual([...seen].filter((type) => !type.startsWith('wallet/')).sort(), walletEventDefinitions.map((d) => d.type).filter((t) => t !== 'WalletCommandRefused').sort());
   assert.deepEqual([...seen].filter((type) => type.startsWith('wallet/')).sort(), [...walletRefusalCodes].filter((code) => code !== 'wallet/unknown_currency').sort());
 });

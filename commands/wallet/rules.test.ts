@@ -4,13 +4,13 @@ import { test } from 'node:test';
 import { checkAgainst } from '../../events/testing/ruleTesting.ts';
 import { specFor, type SpecOutcome } from '../../events/testing/specs.ts';
 import type { Credit, Debit, EscrowWager, GrantPurchase, RefundWager, SettleWager, WalletCommand } from './commands.ts';
-import { walletEvents, type WalletEvent } from './events.ts';
+import { walletEventDefinitions, type WalletEvent } from './events.ts';
 import { walletTransfers } from '../../projections/wallets/ledger.ts';
 import { IDEMPOTENCY_KEY_REUSED, walletRefusalCodes, type WalletRefusalCode } from './refusals.ts';
 import { commandHash, createWalletDecider, walletDecider } from './rules.ts';
 import type { WalletState } from './state.ts';
 
-const given = specFor(walletDecider, { checkEvent: checkAgainst(walletEvents) });
+const given = specFor(walletDecider, { checkEvent: checkAgainst(walletEventDefinitions) });
 /** Wallets have no clock; the Decider shape still passes a tick. */
 const MAX = Number.MAX_SAFE_INTEGER;
 

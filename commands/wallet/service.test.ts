@@ -11,7 +11,7 @@ import type { EventStore } from '../../events/store.ts';
 import { createCatalog } from '../../infra/catalog.ts';
 import type { SqlExecutor } from '../../events/sql/executor.ts';
 import type { Credit, Debit } from './commands.ts';
-import { walletEvents } from './events.ts';
+import { walletEventDefinitions } from './events.ts';
 import { WalletService, type WalletResult } from './service.ts';
 
 let schema: TestSchema;
@@ -22,7 +22,7 @@ const stores: EventStore[] = [];
 async function openStore(): Promise<EventStore> {
   const db = await openPgExecutor({ connectionString: testDatabaseUrl });
   executors.push(db);
-  const store = await openSqlEventStore({ db, catalog: new EventCatalog(walletEvents), schema: schema.name, pollIntervalMs: 100 });
+  const store = await openSqlEventStore({ db, catalog: new EventCatalog(walletEventDefinitions), schema: schema.name, pollIntervalMs: 100 });
   stores.push(store);
   return store;
 }
@@ -50,7 +50,7 @@ const codes = (results: readonly WalletResult[]) => {
 
 test('the application catalog registers the wallet events', () => {
   const catalog = createCatalog();
-  for (const definition of walletEvents) assert.ok(catalog.has(definition.type), definition.type);
+  for (const definition of walletEventDefinitions) assert.ok(catalog.has(definition.type), definition.type);
 });
 
 test('1,000 concurrent debits of 1 on a wallet holding 500: exactly 500 succeed and the balance ends at 0', async () => {
