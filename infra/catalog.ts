@@ -9,7 +9,7 @@ import { battleEventDefinitions } from '../rooms/battle/events.ts';
 import { raidEventDefinitions } from '../rooms/raid/index.ts';
 import { ritualEventDefinitions } from '../rooms/ritual/events.ts';
 import { roomEventDefinitions } from '../events/tick/roomEvents.ts';
-import { narratorEventDefinitions } from '../commands/narration/events.ts';
+import { narratorEventDefinitions } from '../projections/narration/events.ts';
 
 /** Every event type the game records; `more` for a kind or aggregate composed in beside them. */
 export function createCatalog(more: readonly EventDefinition[] = []): EventCatalog {

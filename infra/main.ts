@@ -101,7 +101,7 @@ async function main(): Promise<void> {
   // The relay's reactor runs in a runner of its own (processors.ts).
   if (kafkaRelay) relay = await startRelayService(kafkaRelay, instrumented, relayLogger, { metrics: metrics.registry });
   const running = [...processors, ...processorsOf(runs, services, 'own')].map((processor) => processor.name);
-  logger.info({ processors: running }, running.length > 0 ? 'processors running' : 'no processors in this role');
+  logger.info({ processors: running }, running.length > 0 ? 'projector running' : 'no projector in this role');
 
   if (runs('game')) {
     // Operators read every processor's status and rebuild projections from any game server,

@@ -7,7 +7,7 @@
 //   the read models           projector  projections/*/projection.ts          read-model tables
 //   wallet_payouts            projector  commands/wallet/payouts.ts           wallet commands
 //   audit_worker              audit      projections/anticheat/auditWorker.ts AuditCompleted
-//   narrator, codex lore      narrator   infra/narrator/reactor.ts            NarrationGenerated
+//   narrator, codex lore      narrator   projections/narration/reactor.ts     NarrationGenerated
 //   spectator publisher       discord    infra/discord/publisher.ts           Discord messages
 //   kafka_relay               relay      infra/kafka/relay.ts                 Kafka records
 //
@@ -26,7 +26,7 @@ import { roomRules } from '../rooms/rulesRegistry.ts';
 import type { Role } from './config.ts';
 import type { KafkaRelay } from './kafka/relay.ts';
 import type { Narrator } from './narrator/index.ts';
-import { codexLoreReactor, narratorReactor } from './narrator/reactor.ts';
+import { codexLoreReactor, narratorReactor } from '../projections/narration/reactor.ts';
 
 export type ProcessorServices = {
   store: EventStore;

@@ -16,7 +16,7 @@ import { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import { z } from 'zod';
 import type { Config } from '../config.ts';
-import { FeedMessage, type FeedListener } from './feed.ts';
+import { FeedMessage, type FeedListener } from '../../projections/narration/feed.ts';
 
 export type NarrationBus = {
   /** Hands `message` to the subscribers of its room, in any process. Never throws, never waits. */

@@ -15,7 +15,7 @@ import type { Config } from '../config.ts';
 import type { NarrationBus } from './bus.ts';
 import { memoryCache, redisCache } from './cache.ts';
 import { CircuitBreaker, type CircuitBreakerOptions } from './circuitBreaker.ts';
-import { NarrationFeed } from './feed.ts';
+import { NarrationFeed } from '../../projections/narration/feed.ts';
 import { defaultRateLimits, memoryRateLimiter, memoryTokenBudget, redisRateLimiter, redisTokenBudget, type RateLimits } from './limits.ts';
 import { createNarratorMetrics } from './metrics.ts';
 import { openAiModelClient } from './modelClient.ts';
@@ -89,9 +89,9 @@ export function createNarrator(config: NarratorConfig, options: CreateNarratorOp
   });
 }
 
-export { NarrationGenerated, narrationStreamOf, loreStreamOf, narratorEventDefinitions, type NarrationData } from '../../commands/narration/events.ts';
+export { NarrationGenerated, narrationStreamOf, loreStreamOf, narratorEventDefinitions, type NarrationData } from '../../projections/narration/events.ts';
 export { createNarrationBus, localNarrationBus, redisNarrationBus, type NarrationBus } from './bus.ts';
-export { NarrationFeed, type FeedMessage } from './feed.ts';
+export { NarrationFeed, type FeedMessage } from '../../projections/narration/feed.ts';
 export { Narrator, NarratorClosed, type NarrationResult } from './narrator.ts';
-export { codexLore, narratorReactor, NARRATOR, type CodexLore } from './reactor.ts';
-export { readLore, readNarrations, type RecordedNarration } from './read.ts';
+export { codexLore, narratorReactor, NARRATOR, type CodexLore } from '../../projections/narration/reactor.ts';
+export { readLore, readNarrations, type RecordedNarration } from '../../projections/narration/read.ts';

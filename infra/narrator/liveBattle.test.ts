@@ -20,7 +20,7 @@ import { loadCodex } from '../../events/content/codex.ts';
 import { startTestGameServer, type TestGameServer } from '../testing/gameServer.ts';
 import { foldStream, until } from '../testing/roomClient.ts';
 import { createNarrator, narratorReactor, readNarrations, type Narrator } from './index.ts';
-import { plannedMoments } from './moments.ts';
+import { plannedMoments } from '../../projections/narration/moments.ts';
 import { startOpenAiStandIn, type OpenAiStandIn } from './testing/openaiStandIn.ts';
 
 const silent = pino({ level: 'silent' });

@@ -6,7 +6,9 @@
 import OpenAI, { APIConnectionTimeoutError, APIUserAbortError } from 'openai';
 import type { Prompt } from './prompts.ts';
 
-export type Usage = { prompt: number; completion: number; total: number };
+import type { Usage } from '../../projections/narration/narrator.ts';
+
+export type { Usage };
 
 export type StreamPart = { delta: string } | { usage: Usage };
 

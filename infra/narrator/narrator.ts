@@ -8,27 +8,17 @@
 // moderation endpoint cleared it. A timeout or an error after the SDK's retries counts
 // against the circuit breaker and falls back offline.
 import type { Logger } from 'pino';
-import type { FallbackReason } from '../../commands/narration/events.ts';
-import type { NarrationFeed } from './feed.ts';
+import type { FallbackReason } from '../../projections/narration/events.ts';
+import type { NarrationFeed } from '../../projections/narration/feed.ts';
 import type { RateLimiter, TokenBudget } from './limits.ts';
 import type { ResultCache } from './cache.ts';
 import type { CircuitBreaker } from './circuitBreaker.ts';
 import type { NarratorMetrics } from './metrics.ts';
-import { isTimeout, type ModelClient, type Usage } from './modelClient.ts';
-import type { Moment } from './moments.ts';
+import { isTimeout, type ModelClient } from './modelClient.ts';
+import { NarratorClosed, type NarrationResult, type Narrator as NarratorPort, type Usage } from '../../projections/narration/narrator.ts';
+import type { Moment } from '../../projections/narration/moments.ts';
 import { offlineText } from './offline.ts';
 import { buildPrompt, cleanText, type Prompt } from './prompts.ts';
-
-export type NarrationResult = {
-  text: string;
-  /** The model asked, or null when none was. */
-  model: string | null;
-  promptHash: string;
-  tokens: Usage;
-  offline: boolean;
-  fallbackReason: FallbackReason | null;
-  cached: boolean;
-};
 
 export type NarratorDeps = {
   /** null: no key configured, the offline narrator speaks. */
@@ -48,15 +38,6 @@ export type NarratorDeps = {
   close?: () => Promise<void>;
 };
 
-/** Thrown by `narrate` once the narrator is closed: the moment was not narrated and must be retried later. */
-export class NarratorClosed extends Error {
-  readonly code = 'narrator/closed';
-  constructor() {
-    super('the narrator is closed');
-    this.name = 'NarratorClosed';
-  }
-}
-
 const noTokens: Usage = { prompt: 0, completion: 0, total: 0 };
 
 /** A sentence ends at . ! ? or … (with any closing quotes or brackets), then whitespace. */
@@ -66,7 +47,9 @@ type ModelOutcome =
   | { ok: true; text: string; usage: Usage }
   | { ok: false; reason: FallbackReason; usage: Usage };
 
-export class Narrator {
+export { NarratorClosed, type NarrationResult };
+
+export class Narrator implements NarratorPort {
   readonly #deps: NarratorDeps;
   readonly #closing = new AbortController();
 

@@ -3,7 +3,7 @@
 // timeout, flagged text). The same moment and seed always give the same words; the variant
 // is picked by a hash of the seed (the narrated event's id), never by chance.
 import { createHash } from 'node:crypto';
-import type { Facts, Who } from './moments.ts';
+import type { Facts, Who } from '../../projections/narration/moments.ts';
 
 /** Recorded nowhere, but bump it when templates change so nobody expects old texts back. */
 export const offlineTemplatesVersion = 'offline/1';

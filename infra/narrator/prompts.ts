@@ -3,8 +3,8 @@
 // so the system prompt tells the model they are names, never instructions.
 import { createHash } from 'node:crypto';
 import { canonicalJson } from '../../events/canonical.ts';
-import type { NarrationUse } from '../../commands/narration/events.ts';
-import type { Facts } from './moments.ts';
+import type { NarrationUse } from '../../projections/narration/events.ts';
+import type { Facts } from '../../projections/narration/moments.ts';
 
 export type ChatMessage = { role: 'system' | 'user'; content: string };
 

@@ -2,7 +2,7 @@
 // narrator reactor would (infra/narrator), without asking a model.
 import type { RecordedEvent } from '../../events/envelope.ts';
 import type { EventStore } from '../../events/store.ts';
-import { narrationEventId, narrationStreamOf, type NarrationData } from '../../commands/narration/events.ts';
+import { narrationEventId, narrationStreamOf, type NarrationData } from '../narration/events.ts';
 
 export async function narrate(store: EventStore, source: RecordedEvent, text: string): Promise<RecordedEvent> {
   const data: NarrationData = {

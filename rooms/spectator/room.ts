@@ -17,7 +17,7 @@
 import { ErrorCode, Room, ServerError, type AuthContext, type Client } from '@colyseus/core';
 import { z } from 'zod';
 import type { RecordedEvent } from '../../events/envelope.ts';
-import { narrationStreamOf } from '../../commands/narration/events.ts';
+import { narrationStreamOf } from '../../projections/narration/events.ts';
 import { foldSummary, matchKinds, type MatchSummary } from '../../projections/spectator/feed.ts';
 import { MatchRef } from '../../projections/spectator/queries.ts';
 import { AccessDenied, type Principal } from '../shared/access.ts';

@@ -1,7 +1,7 @@
 // Reading narration back: what replays, audits, the spectator feed and the codex show.
 // Only the log is read; the model is never asked.
 import type { EventStore } from '../../events/store.ts';
-import { loreStreamOf, NarrationGenerated, narrationStreamOf, type NarrationData } from '../../commands/narration/events.ts';
+import { loreStreamOf, NarrationGenerated, narrationStreamOf, type NarrationData } from './events.ts';
 
 export type RecordedNarration = NarrationData & { id: string; tick: number | null; recordedAt: string };
 

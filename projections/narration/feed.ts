@@ -5,7 +5,7 @@
 // `recorded` is the narration as the log holds it, sent once it is durable: it is the one
 // to keep. In-process only: bus.ts carries it to the spectator rooms of other processes.
 import { z } from 'zod';
-import { NarrationUse } from '../../commands/narration/events.ts';
+import { NarrationUse } from './events.ts';
 
 /** Far above any narration (prompts.ts caps them at a few hundred characters): a bound for what crosses processes. */
 const MAX_PIECE_CHARS = 8000;

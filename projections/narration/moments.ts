@@ -17,7 +17,7 @@ import type { BattleCreated, BattleEnded, DamageDealt, OracleFell } from '../../
 import type { Codex, CodexEntry } from '../../events/content/codex.ts';
 import type { BossDefeated, BossPhaseChanged, RaidCreated, RaidEnded, RaidEnraged } from '../../rooms/raid/events.ts';
 import type { RitualCreated, RitualCompletedData } from '../../rooms/ritual/events.ts';
-import { loreEventId, loreStreamOf, narrationEventId, narrationStreamOf, type NarrationKind, type NarrationUse } from '../../commands/narration/events.ts';
+import { loreEventId, loreStreamOf, narrationEventId, narrationStreamOf, type NarrationKind, type NarrationUse } from './events.ts';
 
 export type Who = { name: string; element: string };
 

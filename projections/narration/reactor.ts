@@ -15,12 +15,12 @@ import type { RecordedEvent } from '../../events/envelope.ts';
 import { IdempotencyConflict } from '../../events/errors.ts';
 import type { EventStore } from '../../events/store.ts';
 import type { SqlQueryable } from '../../events/sql/executor.ts';
-import { CODEX } from '../../projections/codex/index.ts';
-import { matchEnders } from '../../projections/matches/openMatches.ts';
-import { defineReactor, readModelTable, type Reactor } from '../../projections/index.ts';
-import { isConnectionError } from '../../projections/runner/runner.ts';
+import { CODEX } from '../codex/index.ts';
+import { matchEnders } from '../matches/openMatches.ts';
+import { defineReactor, readModelTable, type Reactor } from '../index.ts';
+import { isConnectionError } from '../runner/runner.ts';
 import { loadCodex, type Codex } from '../../events/content/codex.ts';
-import { NarrationGenerated, loreStreamOf, type NarrationData } from '../../commands/narration/events.ts';
+import { NarrationGenerated, loreStreamOf, type NarrationData } from './events.ts';
 import {
   codexUnlocks, contextOf, creationEventTypes, loreMoment, MomentSelector, narratedEventTypes, type Moment, type RoomContext,
 } from './moments.ts';

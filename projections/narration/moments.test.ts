@@ -6,9 +6,9 @@ import { describe, test } from 'node:test';
 import fc from 'fast-check';
 import type { RecordedEvent } from '../../events/envelope.ts';
 import { loadCodex } from '../../events/content/codex.ts';
-import { NarrationGenerated } from '../../commands/narration/events.ts';
+import { NarrationGenerated } from './events.ts';
 import { codexUnlocks, contextOf, MomentSelector, plannedMoments, type Facts } from './moments.ts';
-import { offlineText } from './offline.ts';
+import { offlineText } from '../../infra/narrator/offline.ts';
 
 const codex = loadCodex();
 let position = 0;
