@@ -1,9 +1,18 @@
 // Test support: the server as a real child process, read through its JSON log lines.
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
+import { after } from 'node:test';
 import { testJwtSecret } from './signedIn.ts';
 
 const main = new URL('../main.ts', import.meta.url).pathname;
+
+// A test that fails before it stops its process must not leave it running: the file would
+// never finish (its pipes keep this process alive). Whatever is still running is killed
+// once the file's tests are done.
+const running = new Set<ChildProcess>();
+after(() => {
+  for (const child of running) child.kill('SIGKILL');
+});
 
 export type LogLine = Record<string, unknown> & { msg?: string };
 
@@ -19,6 +28,8 @@ export type ServerProcess = {
 export function startServerProcess(env: Record<string, string>, script: string = main, args: readonly string[] = []): ServerProcess {
   // Tokens a test mints with testJwtSecret (signedIn.ts) are good on every server it starts.
   const child = spawn(process.execPath, [script, ...args], { env: { PATH: process.env.PATH ?? '', PANTHEON_JWT_SECRET: testJwtSecret, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  running.add(child);
+  child.on('exit', () => running.delete(child));
   const lines: LogLine[] = [];
   const waiters: Array<() => void> = [];
   let buffered = '';
