@@ -3,6 +3,7 @@
 import { z } from 'zod';
 import { checkPurchaseConfig, purchaseConfigShape } from '../commands/purchases/config.ts';
 import { RateLimitOverrides } from './auth/rateLimit.ts';
+import { WatchLimitOverrides } from './auth/watchLimits.ts';
 import { discordConfigShape } from './discord/config.ts';
 
 const port = z.coerce.number().int().min(0).max(65535);
@@ -89,6 +90,8 @@ export const ConfigSchema = z.object({
   PANTHEON_AUDITOR_PLAYER_IDS: playerIdList.describe('0190f2c4-7c1e-7a51-9a3b-2f1d5e6c7b80'),
   /** Rate limit overrides, name=count/seconds (see infra/auth/rateLimit.ts). */
   PANTHEON_RATE_LIMITS: RateLimitOverrides.optional().describe('join.ip=1000/60,signin.ip=60/60'),
+  /** Concurrent watch connections per watch-only token, account and address (see infra/auth/watchLimits.ts). */
+  PANTHEON_WATCH_LIMITS: WatchLimitOverrides.optional().describe('address=200,token=2'),
   /** Prefix of the Redis keys auth keeps (rate limits, refresh tokens): several deployments can share one Redis. */
   PANTHEON_REDIS_PREFIX: z.string().regex(/^[A-Za-z0-9:_.-]{1,64}$/, 'must be 1-64 characters of A-Z a-z 0-9 : _ . -').default('pantheon:').describe('pantheon:'),
   /** Take the client address from X-Forwarded-For (only behind a proxy that sets it). */
