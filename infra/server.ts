@@ -10,7 +10,7 @@ import { openApiDocument } from './http/openapi.ts';
 import { MAX_BODY_BYTES, toEndpoint, type Route } from './http/route.ts';
 import type { OpenedStore } from './eventStore.ts';
 import type { Logger } from './logger.ts';
-import { roomDefinitions, roomFilters, roomKinds } from './rooms.ts';
+import { roomDefinitions, roomFilters, roomKinds, type RoomDefinitionOptions } from './rooms.ts';
 import { createScaleOut } from './scaleOut.ts';
 import { createTransport } from './transport.ts';
 
@@ -27,6 +27,8 @@ export type GameServer = {
 };
 
 export type GameServerOptions = Pick<RoomServices, 'onTick' | 'drain' | 'narration'> & {
+  /** Spectator rooms' shard size and poll interval (tests, benchmarks). */
+  rooms?: RoomDefinitionOptions;
   /** The HTTP API served beside the rooms (read models, purchases…); /openapi.json describes them. */
   routes?: readonly Route[];
   /** Where auth keeps its limits and refresh tokens, when not as the config says (tests). */
@@ -37,7 +39,7 @@ export type GameServerOptions = Pick<RoomServices, 'onTick' | 'drain' | 'narrati
 
 /** `onTick` lets metrics and benchmarks observe the rooms' ticks. */
 export async function startGameServer(config: Config, opened: Pick<OpenedStore, 'store' | 'kind'>, logger: Logger, options: GameServerOptions = {}): Promise<GameServer> {
-  const { routes: extraRoutes = [], auth: authOverrides, endpoints = {}, ...hooks } = options;
+  const { routes: extraRoutes = [], auth: authOverrides, endpoints = {}, rooms: roomOptions, ...hooks } = options;
   let ready = false;
   const transport = await createTransport(config.PANTHEON_TRANSPORT);
   const auth = await createAuth(config, opened.store, logger, authOverrides);
@@ -66,7 +68,7 @@ export async function startGameServer(config: Config, opened: Pick<OpenedStore, 
   server.router = createRouter({ healthz, openapi, ...endpoints, ...api }, { openapi: { disabled: true } });
 
   const services: RoomServices = { store: opened.store, log: logger.child({ component: 'room' }), resumeKey: randomBytes(24).toString('hex'), access: auth.rooms, ...hooks };
-  for (const [name, room] of Object.entries(roomDefinitions(services))) {
+  for (const [name, room] of Object.entries(roomDefinitions(services, roomOptions))) {
     const definition = server.define(name, room);
     if (roomFilters[name]) definition.filterBy(roomFilters[name]);
   }
