@@ -60,6 +60,8 @@ export type TestGameServerOptions = {
    */
   readSide?: boolean | { processors: Processor[] };
   auth?: AuthOverrides;
+  /** The HTTP edge's timeouts and connection limits. */
+  edge?: GameServerOptions['edge'];
   /** Spectator rooms' shard size and poll interval. */
   rooms?: GameServerOptions['rooms'];
   /** More environment for the server's config (PANTHEON_ADMIN_PLAYER_IDS, STEAM_*, …). */
@@ -97,6 +99,7 @@ export async function startTestGameServer(label: string, options: TestGameServer
     routes: [...readRoutes, ...(options.routes ?? [])],
     auth: { redisUrl: testRedisUrl, redisPrefix, ...options.auth },
     ...(options.rooms ? { rooms: options.rooms } : {}),
+    ...(options.edge ? { edge: options.edge } : {}),
   });
   game.markReady();
   const url = `ws://127.0.0.1:${game.port}`;
