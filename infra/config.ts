@@ -3,6 +3,7 @@
 import { z } from 'zod';
 import { checkPurchaseConfig, purchaseConfigShape } from '../commands/purchases/config.ts';
 import { RateLimitOverrides } from './auth/rateLimit.ts';
+import { WatchLimitOverrides } from './auth/watchLimits.ts';
 import { discordConfigShape } from './discord/config.ts';
 
 const port = z.coerce.number().int().min(0).max(65535);
@@ -89,8 +90,23 @@ export const ConfigSchema = z.object({
   PANTHEON_AUDITOR_PLAYER_IDS: playerIdList.describe('0190f2c4-7c1e-7a51-9a3b-2f1d5e6c7b80'),
   /** Rate limit overrides, name=count/seconds (see infra/auth/rateLimit.ts). */
   PANTHEON_RATE_LIMITS: RateLimitOverrides.optional().describe('join.ip=1000/60,signin.ip=60/60'),
+  /** Concurrent watch connections per watch-only token, account and address (see infra/auth/watchLimits.ts). */
+  PANTHEON_WATCH_LIMITS: WatchLimitOverrides.optional().describe('address=200,token=2'),
   /** Prefix of the Redis keys auth keeps (rate limits, refresh tokens): several deployments can share one Redis. */
   PANTHEON_REDIS_PREFIX: z.string().regex(/^[A-Za-z0-9:_.-]{1,64}$/, 'must be 1-64 characters of A-Z a-z 0-9 : _ . -').default('pantheon:').describe('pantheon:'),
+  /** Origins browsers may call the API from (CORS), comma-separated; unset: none. Never with credentials. */
+  PANTHEON_CORS_ORIGINS: z
+    .string()
+    .regex(/^https?:\/\/[A-Za-z0-9.-]+(:\d{1,5})?(,https?:\/\/[A-Za-z0-9.-]+(:\d{1,5})?)*$/, 'must be origins (scheme://host[:port]) separated by commas')
+    .transform((list) => list.split(','))
+    .optional()
+    .describe('https://play.example.com,https://admin.example.com'),
+  /** Port of the operator server that serves /metrics (unset: /metrics is served on PORT only with PANTHEON_METRICS_TOKEN). */
+  PANTHEON_METRICS_PORT: port.optional().describe('9464'),
+  /** Bearer token that opens /metrics on the public PORT (16+ characters). */
+  PANTHEON_METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').optional().describe('$(openssl rand -hex 24)'),
+  /** Concurrent connections (HTTP and WebSocket) per client address. */
+  PANTHEON_CONNECTIONS_PER_ADDRESS: z.coerce.number().int().min(1).max(1_000_000).default(256).describe('256'),
   /** Take the client address from X-Forwarded-For (only behind a proxy that sets it). */
   PANTHEON_TRUST_PROXY: z.enum(['true', 'false']).default('false').transform((value) => value === 'true').describe('false'),
   DISCORD_CLIENT_ID: z.string().regex(/^[0-9]{15,21}$/, 'must be a Discord application id').optional().describe('1234567890123456789'),

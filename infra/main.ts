@@ -37,6 +37,7 @@ async function main(): Promise<void> {
   let opened: OpenedStore | undefined;
   let game: GameServer | undefined;
   let ops: OpsServer | undefined;
+  let operator: OpsServer | undefined;
   let projector: ProjectionRunner | undefined;
   let relay: RelayService | undefined;
   let narrator: Narrator | undefined;
@@ -60,6 +61,7 @@ async function main(): Promise<void> {
     await relay?.stop();
     await content?.stop();
     await ops?.close();
+    await operator?.close();
     await opened?.close();
     logger.info('stopped');
     process.exit(0);
@@ -112,7 +114,7 @@ async function main(): Promise<void> {
     const purchases = createPurchaseService({ store, wallets, config, logger });
     game = await startGameServer(config, instrumented, logger, {
       routes: [...apiRoutes({ opened: instrumented, projector: operations, purchases }), ...discord.routes],
-      endpoints: metricsRoutes(metrics),
+      endpoints: metricsRoutes(metrics, config.PANTHEON_METRICS_TOKEN ? { token: config.PANTHEON_METRICS_TOKEN } : {}),
       onTick: metrics.onTick,
       drain: drainer.rooms,
       narration,
@@ -127,7 +129,13 @@ async function main(): Promise<void> {
       readiness: metrics.readiness,
       health: { role, store: opened.kind },
       ...(runs('discord') ? { routes: discord.routes, logger } : {}),
+      metrics: config.PANTHEON_METRICS_TOKEN ? { token: config.PANTHEON_METRICS_TOKEN } : config.PANTHEON_METRICS_PORT === undefined ? 'open' : 'off',
     });
+  }
+  // The operator port: /metrics (and the probes) for scrapers, never exposed to players.
+  if (config.PANTHEON_METRICS_PORT !== undefined) {
+    operator = await startOpsServer({ port: config.PANTHEON_METRICS_PORT, host: config.HOST, registry: metrics.registry, readiness: metrics.readiness, health: { role, store: opened.kind } });
+    logger.info({ port: operator.port }, 'operator port serving /metrics');
   }
   metrics.readiness.markReady();
   logger.info({ port: game?.port ?? ops?.port }, 'ready');

@@ -155,9 +155,13 @@ test('/readyz answers 503 until ready, 200 when ready, 503 again while draining;
   }
 });
 
-test('the same endpoints mount on the game server router (Colyseus createEndpoint)', async () => {
-  const router = createRouter(metricsRoutes(metrics));
-  const response = await router.handler(new Request('http://pantheon.test/metrics'));
+test('the same endpoints mount on the game server router (Colyseus createEndpoint), /metrics only with the operator token', async () => {
+  const open = createRouter(metricsRoutes(metrics));
+  assert.equal((await open.handler(new Request('http://pantheon.test/metrics'))).status, 404, 'no token configured: not served on the public port');
+  const router = createRouter(metricsRoutes(metrics, { token: 'operator-token-0123456789' }));
+  assert.equal((await router.handler(new Request('http://pantheon.test/metrics'))).status, 401);
+  assert.equal((await router.handler(new Request('http://pantheon.test/metrics', { headers: { authorization: 'Bearer wrong-token-0123456789' } }))).status, 401);
+  const response = await router.handler(new Request('http://pantheon.test/metrics', { headers: { authorization: 'Bearer operator-token-0123456789' } }));
   assert.equal(response.status, 200);
   assert.match(await response.text(), /^# HELP pantheon_ccu /m);
   metrics.readiness.markReady();

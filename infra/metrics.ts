@@ -11,6 +11,7 @@
 // - pantheon_appended_events_total    events the instrumented store appended
 // plus prom-client's default process_* and nodejs_* metrics (CPU, memory, event loop lag, GC),
 // and, where the anti-cheat read model is (auditMetrics), audits by verdict and findings by kind.
+import { createHash, timingSafeEqual } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import { createEndpoint, matchMaker } from '@colyseus/core';
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
@@ -235,10 +236,23 @@ function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
 // --- HTTP ------------------------------------------------------------------------------
 
 /** GET /metrics in the Prometheus text format (raw: infra/http/route.ts only speaks JSON). */
-export function metricsEndpoint(registry: Registry) {
-  return createEndpoint('/metrics', { method: 'GET' }, async () =>
-    new Response(await registry.metrics(), { status: 200, headers: { 'Content-Type': registry.contentType } }),
-  );
+/**
+ * GET /metrics. On a public port it needs `Authorization: Bearer <token>`; with no token it
+ * is not served there at all (the operator port, PANTHEON_METRICS_PORT, serves it openly).
+ */
+export function metricsEndpoint(registry: Registry, access: { token: string } | 'open' = 'open') {
+  return createEndpoint('/metrics', { method: 'GET' }, async (ctx) => {
+    if (access !== 'open' && !sameToken(ctx.request?.headers.get('authorization') ?? '', `Bearer ${access.token}`)) {
+      return Response.json({ error: { code: 'auth/missing_token', message: 'metrics need the operator token (Authorization: Bearer …) or the operator port' } }, { status: 401, headers: { 'www-authenticate': 'Bearer' } });
+    }
+    return new Response(await registry.metrics(), { status: 200, headers: { 'Content-Type': registry.contentType } });
+  });
+}
+
+function sameToken(given: string, expected: string): boolean {
+  const a = createHash('sha256').update(given).digest();
+  const b = createHash('sha256').update(expected).digest();
+  return timingSafeEqual(a, b);
 }
 
 /** GET /readyz: 200 when ready, 503 while starting or draining or when a check fails. */
@@ -249,7 +263,7 @@ export function readyzEndpoint(readiness: Readiness) {
   });
 }
 
-/** Both, to spread into the game server's createRouter({ … }). */
-export function metricsRoutes(metrics: Pick<Metrics, 'registry' | 'readiness'>) {
-  return { metrics: metricsEndpoint(metrics.registry), readyz: readyzEndpoint(metrics.readiness) };
+/** For the game server's public router: /readyz, and /metrics only with a token. */
+export function metricsRoutes(metrics: Pick<Metrics, 'registry' | 'readiness'>, options: { token?: string } = {}) {
+  return { ...(options.token ? { metrics: metricsEndpoint(metrics.registry, { token: options.token }) } : {}), readyz: readyzEndpoint(metrics.readiness) };
 }

@@ -2,6 +2,7 @@
 // discord, narrator roles): GET /healthz, /readyz and /metrics on a plain node:http server,
 // so every role's pod is probed and scraped the same way as the game servers. A role may
 // also serve public API routes here (the discord role's interactions endpoint).
+import { createHash, timingSafeEqual } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createRouter, toNodeHandler } from '@colyseus/core';
@@ -23,6 +24,8 @@ export type OpsServerOptions = {
   /** Public routes (no sign-in here: a route needing a token is refused). */
   routes?: readonly Route[];
   logger?: Logger;
+  /** How /metrics is served here: openly (the operator port; the default), with a bearer token, or not at all. */
+  metrics?: 'open' | { token: string } | 'off';
 };
 
 export async function startOpsServer(options: OpsServerOptions): Promise<OpsServer> {
@@ -39,6 +42,11 @@ export async function startOpsServer(options: OpsServerOptions): Promise<OpsServ
     if (path === '/readyz') {
       void options.readiness.probe().then((result) => send(result.ready ? 200 : 503, JSON.stringify(result)));
       return;
+    }
+    const metricsAccess = options.metrics ?? 'open';
+    if (path === '/metrics' && metricsAccess === 'off') return send(404, JSON.stringify({ error: { code: 'http/not_found', message: `no route ${path}` } }));
+    if (path === '/metrics' && typeof metricsAccess === 'object' && !sameToken(request.headers.authorization ?? '', `Bearer ${metricsAccess.token}`)) {
+      return send(401, JSON.stringify({ error: { code: 'auth/missing_token', message: 'metrics need the operator token or the operator port' } }));
     }
     if (path === '/metrics') {
       void options.registry.metrics().then(
@@ -59,6 +67,10 @@ export async function startOpsServer(options: OpsServerOptions): Promise<OpsServ
     server,
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
+}
+
+function sameToken(given: string, expected: string): boolean {
+  return timingSafeEqual(createHash('sha256').update(given).digest(), createHash('sha256').update(expected).digest());
 }
 
 function apiHandler(routes: readonly Route[], logger?: Logger) {

@@ -1,16 +1,16 @@
 // The game server process: Colyseus over the chosen transport, its HTTP routes, and
 // the event store every room writes to.
 import { randomBytes } from 'node:crypto';
-import { createEndpoint, createRouter, Server } from '@colyseus/core';
+import { createEndpoint, createRouter, matchMaker, Server } from '@colyseus/core';
 import type { RoomServices } from '../rooms/shared/colyseusRoom.ts';
 import { createAuth, type Auth, type AuthOverrides } from './auth/index.ts';
 import type { Config } from './config.ts';
-import { installEdge } from './http/edge.ts';
+import { edgeCodes, installEdge, type EdgeOptions } from './http/edge.ts';
 import { openApiDocument } from './http/openapi.ts';
 import { MAX_BODY_BYTES, toEndpoint, type Route } from './http/route.ts';
 import type { OpenedStore } from './eventStore.ts';
 import type { Logger } from './logger.ts';
-import { roomDefinitions, roomFilters, roomKinds } from './rooms.ts';
+import { roomDefinitions, roomFilters, roomKinds, type RoomDefinitionOptions } from './rooms.ts';
 import { createScaleOut } from './scaleOut.ts';
 import { createTransport } from './transport.ts';
 
@@ -27,17 +27,21 @@ export type GameServer = {
 };
 
 export type GameServerOptions = Pick<RoomServices, 'onTick' | 'drain' | 'narration'> & {
+  /** Spectator rooms' shard size and poll interval (tests, benchmarks). */
+  rooms?: RoomDefinitionOptions;
   /** The HTTP API served beside the rooms (read models, purchases…); /openapi.json describes them. */
   routes?: readonly Route[];
   /** Where auth keeps its limits and refresh tokens, when not as the config says (tests). */
   auth?: AuthOverrides;
+  /** Timeouts and connection limits of the HTTP edge, other than the defaults (tests). */
+  edge?: Partial<Pick<EdgeOptions, 'headersTimeoutMs' | 'requestTimeoutMs' | 'keepAliveTimeoutMs' | 'idleTimeoutMs' | 'connectionsPerAddress'>>;
   /** Endpoints that answer other than JSON (GET /metrics, /readyz: infra/metrics.ts metricsRoutes). */
   endpoints?: Record<string, ReturnType<typeof createEndpoint>>;
 };
 
 /** `onTick` lets metrics and benchmarks observe the rooms' ticks. */
 export async function startGameServer(config: Config, opened: Pick<OpenedStore, 'store' | 'kind'>, logger: Logger, options: GameServerOptions = {}): Promise<GameServer> {
-  const { routes: extraRoutes = [], auth: authOverrides, endpoints = {}, ...hooks } = options;
+  const { routes: extraRoutes = [], auth: authOverrides, endpoints = {}, rooms: roomOptions, edge, ...hooks } = options;
   let ready = false;
   const transport = await createTransport(config.PANTHEON_TRANSPORT);
   const auth = await createAuth(config, opened.store, logger, authOverrides);
@@ -63,17 +67,30 @@ export async function startGameServer(config: Config, opened: Pick<OpenedStore, 
   const api = Object.fromEntries(routes.map((route) => [route.name, toEndpoint(route, { auth: auth.http, onBug, ...(peers.http ? { peer: peers.http } : {}) })]));
   const document = openApiDocument(routes, { title: 'Pantheon API', version: '1', description: 'Read models of Pantheon of Oracles: wallets, ledger, codex, progression, leaderboards.' });
   const openapi = createEndpoint('/openapi.json', { method: 'GET' }, async () => Response.json(document));
-  server.router = createRouter({ healthz, openapi, ...endpoints, ...api }, { openapi: { disabled: true } });
+  // Our own `/`, so Colyseus serves no version banner there.
+  const root = createEndpoint('/', { method: 'GET' }, async () => Response.json({ error: { code: edgeCodes.notFound, message: 'no such route' } }, { status: 404 }));
+  server.router = createRouter({ root, healthz, openapi, ...endpoints, ...api }, { openapi: { disabled: true } });
+  allowCorsOrigins(config.PANTHEON_CORS_ORIGINS ?? []);
 
   const services: RoomServices = { store: opened.store, log: logger.child({ component: 'room' }), resumeKey: randomBytes(24).toString('hex'), access: auth.rooms, ...hooks };
-  for (const [name, room] of Object.entries(roomDefinitions(services))) {
+  for (const [name, room] of Object.entries(roomDefinitions(services, roomOptions))) {
     const definition = server.define(name, room);
     if (roomFilters[name]) definition.filterBy(roomFilters[name]);
   }
 
   await server.listen(config.PORT, config.HOST);
   // Body limits and the peer address for every HTTP request, matchmaking included (ws transport).
-  if (transport.server) installEdge(transport.server, { maxBodyBytes: MAX_BODY_BYTES, trustProxy: config.PANTHEON_TRUST_PROXY });
+  if (transport.server) {
+    const router = server.router;
+    installEdge(transport.server, {
+      maxBodyBytes: MAX_BODY_BYTES,
+      trustProxy: config.PANTHEON_TRUST_PROXY,
+      connectionsPerAddress: config.PANTHEON_CONNECTIONS_PER_ADDRESS,
+      routes: (method, path) => router?.findRoute(method, path) !== undefined,
+      logger,
+      ...edge,
+    });
+  }
   else logger.warn('this transport has no node:http server: body limits hold for the API routes only, and rate limits key on proxy headers');
   const address = transport.server?.address();
   const port = typeof address === 'object' && address ? address.port : config.PORT;
@@ -117,6 +134,27 @@ function peerPolicy(config: Config, logger: Logger): { http?: (request: Request)
   }
   logger.warn('uWebSockets.js without PANTHEON_TRUST_PROXY: API calls carry no client address, so only per-player and per-identity limits apply to them; run behind a proxy that sets X-Forwarded-For');
   return { http: () => undefined, room: (context) => socket(context.ip) };
+}
+
+/**
+ * CORS by allowlist: Colyseus would echo any Origin with credentials allowed. An allowed
+ * origin may call the API with a bearer token (never credentials); any other gets no CORS
+ * headers, so browsers keep its pages out.
+ */
+function allowCorsOrigins(origins: readonly string[]): void {
+  const allowed = new Set(origins);
+  matchMaker.controller.DEFAULT_CORS_HEADERS = {} as typeof matchMaker.controller.DEFAULT_CORS_HEADERS;
+  matchMaker.controller.getCorsHeaders = (headers: Headers): Record<string, string> => {
+    const origin = headers.get('origin');
+    if (!origin || !allowed.has(origin)) return { vary: 'Origin' };
+    return {
+      'Access-Control-Allow-Origin': origin,
+      'Access-Control-Allow-Headers': 'Content-Type, Authorization',
+      'Access-Control-Allow-Methods': 'GET,HEAD,POST,PUT,PATCH,DELETE',
+      'Access-Control-Max-Age': '600',
+      vary: 'Origin',
+    };
+  };
 }
 
 /** Colyseus logs through a console-like object; route it into pino. */

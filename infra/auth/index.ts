@@ -15,6 +15,7 @@ import { steamVerifier } from './platforms/steam.ts';
 import { memoryRateLimiter, rateLimits, redisRateLimiter, type RateLimiter, type RateLimits } from './rateLimit.ts';
 import { memoryRefreshTokens, redisRefreshTokens, type RefreshTokenStore } from './refreshTokens.ts';
 import { authRoutes } from './routes.ts';
+import { defaultWatchLimits, memoryWatchLimiter, redisWatchLimiter, type WatchLimits } from './watchLimits.ts';
 import { SessionService } from './sessions.ts';
 import { AccessTokens } from './tokens.ts';
 
@@ -38,6 +39,7 @@ export type AuthOverrides = {
   /** Prefix of every Redis key (tests use one per server), instead of PANTHEON_REDIS_PREFIX. */
   redisPrefix?: string;
   limits?: Partial<RateLimits>;
+  watchLimits?: Partial<WatchLimits>;
   now?: () => number;
 };
 
@@ -63,6 +65,9 @@ export async function createAuth(config: Config, store: EventStore, logger: Logg
   let redis: Redis | undefined;
   let limiter: RateLimiter;
   let refreshTokens: RefreshTokenStore;
+  const watchLimits: WatchLimits = { ...defaultWatchLimits, ...config.PANTHEON_WATCH_LIMITS, ...overrides.watchLimits };
+  let watch: RoomAccess['watch'];
+  let stopWatch = () => {};
   if (redisUrl) {
     // Fail fast while Redis is away (no offline queue): the limiter decides locally meanwhile.
     // Auto-pipelining: the commands of many concurrent requests go out in one write.
@@ -71,10 +76,14 @@ export async function createAuth(config: Config, store: EventStore, logger: Logg
     await redis.connect().catch((error: unknown) => log.warn({ err: error }, 'Redis does not answer yet; rate limits fall back to this process until it does'));
     limiter = redisRateLimiter(redis, limits, { prefix, logger: log });
     refreshTokens = redisRefreshTokens(redis, { prefix });
+    const watchLimiter = redisWatchLimiter(redis, watchLimits, { prefix, logger: log });
+    watch = watchLimiter;
+    stopWatch = watchLimiter.close;
     log.info({ limiter: 'redis', prefix }, 'rate limits and refresh tokens kept in Redis');
   } else {
     limiter = memoryRateLimiter(limits, now);
     refreshTokens = memoryRefreshTokens({ now });
+    watch = memoryWatchLimiter(watchLimits);
     log.info({ limiter: 'memory' }, 'REDIS_URL unset: rate limits and refresh tokens are kept in this process (not shared; a restart signs everyone out)');
   }
 
@@ -105,6 +114,7 @@ export async function createAuth(config: Config, store: EventStore, logger: Logg
       return principal;
     },
     commandRate: limits['command.player'],
+    ...(watch ? { watch } : {}),
     commandBudget: redis
       ? redisCommandBudget(redis, limits['command.all'], { prefix, logger: log, now })
       : memoryCommandBudget(limits['command.all'], now),
@@ -121,6 +131,7 @@ export async function createAuth(config: Config, store: EventStore, logger: Logg
     http: { verify: (token) => tokens.verify(token) },
     routes: authRoutes(sessions, accounts),
     async close() {
+      stopWatch();
       if (!redis) return;
       await redis.quit().catch(() => redis?.disconnect());
     },

@@ -16,6 +16,8 @@ export type RateLimits = {
   'signin.ip': RateRule;
   /** Sign-ins per platform identity (device, Steam id, Discord id) once the platform vouched for it. */
   'signin.identity': RateRule;
+  /** Watch-only tokens (POST /auth/spectator) per client address, on top of `signin.ip`. */
+  'spectator.ip': RateRule;
   /** Token refreshes per client address. */
   'refresh.ip': RateRule;
   /** Room joins per player. */
@@ -34,6 +36,7 @@ export type RateLimitName = keyof RateLimits;
 export const defaultRateLimits: RateLimits = {
   'signin.ip': { limit: 30, windowMs: 60_000 },
   'signin.identity': { limit: 10, windowMs: 60_000 },
+  'spectator.ip': { limit: 10, windowMs: 600_000 },
   'refresh.ip': { limit: 60, windowMs: 60_000 },
   'join.player': { limit: 60, windowMs: 60_000 },
   'join.ip': { limit: 300, windowMs: 60_000 },

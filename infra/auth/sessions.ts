@@ -93,7 +93,10 @@ export class SessionService {
 
   /** A watch-only token for someone without an account (Discord spectators, web viewers); no refresh. */
   async spectator(ip: string | undefined): Promise<SpectatorSession> {
-    if (ip) await this.limit('signin.ip', ip);
+    if (ip) {
+      const decision = await this.#o.limiter.takeAll([['signin.ip', ip], ['spectator.ip', ip]]);
+      if (!decision.allowed) throw new AccessDenied(accessCodes.rateLimited, 'too many watch-only tokens from this address', decision.retryAfterMs);
+    }
     const principal: Principal = { playerId: `spectator:${randomUUID()}`, roles: ['spectator'] };
     const access = await this.#o.tokens.issue(principal);
     return { playerId: principal.playerId, roles: principal.roles, accessToken: access.token, tokenType: 'Bearer', expiresIn: access.expiresIn };

@@ -23,7 +23,7 @@ import { startProjector } from '../projector.ts';
 import { createPurchaseService } from '../../commands/purchases/index.ts';
 import { WalletService } from '../../commands/wallet/service.ts';
 import { SignedInClient } from './signedIn.ts';
-import { startGameServer, type GameServer } from '../server.ts';
+import { startGameServer, type GameServer, type GameServerOptions } from '../server.ts';
 
 export const testRedisUrl = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
 
@@ -60,6 +60,10 @@ export type TestGameServerOptions = {
    */
   readSide?: boolean | { processors: Processor[] };
   auth?: AuthOverrides;
+  /** The HTTP edge's timeouts and connection limits. */
+  edge?: GameServerOptions['edge'];
+  /** Spectator rooms' shard size and poll interval. */
+  rooms?: GameServerOptions['rooms'];
   /** More environment for the server's config (PANTHEON_ADMIN_PLAYER_IDS, STEAM_*, …). */
   env?: Record<string, string>;
 };
@@ -94,6 +98,8 @@ export async function startTestGameServer(label: string, options: TestGameServer
   const game = await startGameServer(config, opened, logger, {
     routes: [...readRoutes, ...(options.routes ?? [])],
     auth: { redisUrl: testRedisUrl, redisPrefix, ...options.auth },
+    ...(options.rooms ? { rooms: options.rooms } : {}),
+    ...(options.edge ? { edge: options.edge } : {}),
   });
   game.markReady();
   const url = `ws://127.0.0.1:${game.port}`;

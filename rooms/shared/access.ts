@@ -43,6 +43,15 @@ export type CommandBudget = {
   spend(counts: ReadonlyMap<string, number>): Promise<Map<string, number>>;
 };
 
+/** One watch connection held against its token's, address's and account's limits; release it when the watcher leaves. */
+export type WatchLease = { release(): void };
+
+/** Concurrent watch connections per watch-only token, per address and per account, shared by every process (infra/auth/watchLimits.ts). */
+export type WatchLimiter = {
+  /** Holds a lease for connection `id`, or throws AccessDenied `spectate/limit` naming the limit reached. */
+  acquire(id: string, principal: Principal, ip: string | undefined): Promise<WatchLease>;
+};
+
 export type RoomAccess = {
   /**
    * Verifies a join's bearer token and counts the join against the player's and the
@@ -53,6 +62,8 @@ export type RoomAccess = {
   readonly commandRate: RateRule;
   /** Frames a connection may send per second before Colyseus drops it (4002): the flood ceiling. */
   readonly maxMessagesPerSecond: number;
+  /** Concurrent watch connections; without it watchers are bounded per room only. */
+  readonly watch?: WatchLimiter;
   /** The player's budget over all their rooms; without it each room limits alone. */
   readonly commandBudget?: CommandBudget;
   /**

@@ -4,11 +4,12 @@
 import { pause } from '../../events/backoff.ts';
 import { randomBytes } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
-import { CloseCode, ErrorCode, Room, ServerError, type AuthContext, type Client } from '@colyseus/core';
+import { CloseCode, ErrorCode, Room, ServerError, type AuthContext, type Client, type Deferred } from '@colyseus/core';
 import { StateView, type Schema } from '@colyseus/schema';
 import { z } from 'zod';
 import type { EventStore } from '../../events/store.ts';
-import { AccessDenied, accessCodes, checkJoin, Principal, type RoomAccess } from './access.ts';
+import { AccessDenied, accessCodes, checkJoin, Principal, type RoomAccess, type WatchLease } from './access.ts';
+import { admissionCodes, CLOSE_REPLACED, closedForAbuse, SPECTATORS_PER_ROOM } from './admission.ts';
 import { RoomActor, type ActorStatus, type TickReport } from './actor.ts';
 import { LocalRateLimiter } from './gcra.ts';
 import { loggableText } from '../../events/players.ts';
@@ -30,6 +31,8 @@ export type RoomServices = {
   log: { info(o: object, m: string): void; warn(o: object, m: string): void; error(o: object, m: string): void };
   /** Seconds a dropped player's seat is held for reconnection. */
   reconnectSeconds?: number;
+  /** Watchers a match room admits beside its players (SPECTATORS_PER_ROOM); beyond it they watch in `spectator` rooms. */
+  spectatorsPerRoom?: number;
   /** How long a finished room stays open so clients see the result. */
   lingerMs?: number;
   /** Proves a resume request comes from this server's own recovery, not a client. */
@@ -65,7 +68,7 @@ export type RoomDrain = {
 
 export type DrainedRoom = { kind: string; roomId: string; streamId: string; outcome: 'finished' | 'handed_over'; version: number; tick: number };
 
-type Seat = { playerId: string } | { spectator: true; key: string };
+type Seat = { playerId: string } | { spectator: true; key: string; lease?: WatchLease };
 
 /**
  * Colyseus' static onAuth runs on the HTTP matchmaking request, before any room is created
@@ -80,32 +83,43 @@ export function peerOf(access: RoomAccess, context: AuthContext): string | undef
   return (Array.isArray(peer) ? peer[0] : peer) ?? undefined;
 }
 
-export async function admitJoin(access: RoomAccess, roomName: string, token: string | undefined, rawOptions: unknown, context: AuthContext, seatsOf?: (setup: unknown) => readonly string[] | undefined): Promise<Principal> {
+/** What a join's onAuth hands the room (`client.auth`): the verified principal and the address it came from. */
+export type Admitted = Principal & { peer?: string };
+
+export async function admitJoin(access: RoomAccess, roomName: string, token: string | undefined, rawOptions: unknown, context: AuthContext, seatsOf?: (setup: unknown) => readonly string[] | undefined): Promise<Admitted> {
   try {
-    const principal = await access.admit(token, { ip: peerOf(access, context), roomName });
+    const peer = peerOf(access, context);
+    const principal = await access.admit(token, { ip: peer, roomName });
     const options = JoinOptions.safeParse(rawOptions ?? {});
     if (!options.success) throw new ServerError(ErrorCode.APPLICATION_ERROR, `${refusalCodes.badJoin}: ${z.prettifyError(options.error)}`);
     const setup = rawOptions !== null && typeof rawOptions === 'object' && 'setup' in rawOptions ? (rawOptions as { setup: unknown }).setup : undefined;
     const denied = checkJoin(principal, options.data, setup === undefined ? undefined : seatsOf?.(setup));
     if (denied) throw denied;
-    return principal;
+    return peer === undefined ? principal : { ...principal, peer };
   } catch (error) {
     throw joinError(error);
   }
 }
 
-/** AccessDenied as the matchmaking error the SDK surfaces (`MatchMakeError`): 525 for auth, 429 for rates. */
+/** AccessDenied as the matchmaking error the SDK surfaces (`MatchMakeError`): 525 for auth, 429 for rates, 526 for the rest (`spectate/limit`). */
 export function joinError(error: unknown): unknown {
   if (!(error instanceof AccessDenied)) return error;
   if (error.code === accessCodes.rateLimited) {
     return new ServerError(429, `${error.code}: ${error.message} (retryAfterMs=${error.retryAfterMs ?? 1000})`);
   }
-  return new ServerError(ErrorCode.AUTH_FAILED, `${error.code}: ${error.message}`);
+  return new ServerError(error.code.startsWith('auth/') ? ErrorCode.AUTH_FAILED : ErrorCode.APPLICATION_ERROR, `${error.code}: ${error.message}`);
+}
+
+/** The address a client joined from, as onAuth saw it (absent for seats the server reserved). */
+export function peerOfClient(client: Client): string | undefined {
+  const auth = client.auth as { peer?: unknown } | undefined;
+  return typeof auth?.peer === 'string' ? auth.peer : undefined;
 }
 
 /** The principal Colyseus kept for a client (from onAuth, or from a server-side reservation). */
 export function principalOf(client: Client): Principal {
-  const parsed = Principal.safeParse(client.auth);
+  const { peer: _peer, ...auth } = (client.auth ?? {}) as Record<string, unknown>;
+  const parsed = Principal.safeParse(auth);
   if (!parsed.success) throw new ServerError(ErrorCode.AUTH_FAILED, `${accessCodes.missingToken}: join with a session token (client.auth.token)`);
   return parsed.data;
 }
@@ -135,8 +149,14 @@ export function eventSourcedRoom<S, C extends KindCommand, E extends KindEvent, 
     readonly #overBudgetUntil = new Map<string, number>();
     #stepping = false;
     #announced: ActorStatus = 'running';
+    /** Reconnection seats held for dropped players, by player: one each, cancelled when the player joins anew. */
+    readonly #held = new Map<string, Deferred<Client>>();
+    /** Sessions closed because a newer connection of the same player replaced them: no seat is held for them. */
+    readonly #replaced = new Set<string>();
+    /** Watchers admitted or being admitted (their lease is taken while they wait). */
+    #watchers = 0;
 
-    static override async onAuth(token: string | undefined, options: unknown, context: AuthContext): Promise<Principal> {
+    static override async onAuth(token: string | undefined, options: unknown, context: AuthContext): Promise<Admitted> {
       return admitJoin(services.access, kind.name, token, options, context, seatsOfSetup);
     }
 
@@ -159,7 +179,9 @@ export function eventSourcedRoom<S, C extends KindCommand, E extends KindEvent, 
           throw new ServerError(ErrorCode.APPLICATION_ERROR, `${code}: ${error instanceof Error ? error.message : String(error)}`);
         }
       }
-      this.maxClients = 64;
+      // Never full, never locked for capacity: a seated player always gets in. What the room
+      // admits is decided per role in onJoin (one connection per player, a bounded number of watchers).
+      this.maxClients = Number.POSITIVE_INFINITY;
       this.maxMessagesPerSecond = services.access.maxMessagesPerSecond;
       // The game goes on (to its tick limit) even if everyone leaves; it closes itself once over.
       this.autoDispose = false;
@@ -170,7 +192,7 @@ export function eventSourcedRoom<S, C extends KindCommand, E extends KindEvent, 
       services.log.info({ room: this.roomId, stream: this.actor.streamId, version: this.actor.version, tick: this.actor.tick }, 'room opened');
     }
 
-    override onJoin(client: Client, rawOptions: unknown) {
+    override async onJoin(client: Client, rawOptions: unknown) {
       const principal = principalOf(client);
       const options = JoinOptions.safeParse(rawOptions ?? {});
       if (!options.success) throw new ServerError(ErrorCode.APPLICATION_ERROR, `${refusalCodes.badJoin}: ${z.prettifyError(options.error)}`);
@@ -179,24 +201,57 @@ export function eventSourcedRoom<S, C extends KindCommand, E extends KindEvent, 
       if (denied) throw joinError(denied);
       // The seat is the token's player's: a player acts only as themself.
       const { playerId } = principal;
-      if (options.data.spectator) {
-        this.seats.set(client.sessionId, { spectator: true, key: `watcher:${client.sessionId}` });
-      } else if (kind.seats(this.actor.state).includes(playerId)) {
-        this.seats.set(client.sessionId, { playerId });
-        client.view = new StateView();
-        for (const item of view.privateTo(this.state, playerId)) client.view.add(item);
-      } else {
+      if (options.data.spectator) return this.#admitWatcher(client, principal);
+      if (!kind.seats(this.actor.state).includes(playerId)) {
         throw new ServerError(ErrorCode.APPLICATION_ERROR, `${refusalCodes.notParticipant}: ${playerId} has no seat in ${this.actor.streamId}; watch with { spectator: true }`);
       }
+      // One live connection per player: a new join replaces the old one and any seat held for it.
+      this.#held.get(playerId)?.reject(new Error('replaced by a new join'));
+      this.#held.delete(playerId);
+      for (const other of this.clients) {
+        const seat = this.seats.get(other.sessionId);
+        if (other !== client && seat && 'playerId' in seat && seat.playerId === playerId) {
+          this.#replaced.add(other.sessionId);
+          this.seats.delete(other.sessionId);
+          other.leave(CLOSE_REPLACED, `${admissionCodes.replaced}: this seat was taken by a newer connection of the same player`);
+        }
+      }
+      this.seats.set(client.sessionId, { playerId });
+      client.view = new StateView();
+      for (const item of view.privateTo(this.state, playerId)) client.view.add(item);
+    }
+
+    /** Watchers never take a player's place: a bounded number of them, each within its token's, address's and account's limits. */
+    async #admitWatcher(client: Client, principal: Principal) {
+      const allowance = services.spectatorsPerRoom ?? SPECTATORS_PER_ROOM;
+      if (this.#watchers >= allowance) {
+        throw new ServerError(ErrorCode.APPLICATION_ERROR, `${admissionCodes.seatReserved}: this room's places are kept for its players and ${allowance} watchers; watch it in a spectator room (joinOrCreate('spectator', { match: '${this.actor.streamId}' }))`);
+      }
+      this.#watchers++;
+      let lease: WatchLease | undefined;
+      try {
+        lease = await services.access.watch?.acquire(client.sessionId, principal, peerOfClient(client));
+      } catch (error) {
+        this.#watchers--;
+        throw joinError(error);
+      }
+      this.seats.set(client.sessionId, { spectator: true, key: `watcher:${client.sessionId}`, ...(lease ? { lease } : {}) });
     }
 
     override async onDrop(client: Client, code?: number) {
-      // A client kicked for a protocol error does not keep its seat open.
-      if (code === CloseCode.WITH_ERROR || !('playerId' in (this.seats.get(client.sessionId) ?? {}))) return;
+      const seat = this.seats.get(client.sessionId);
+      // A client kicked for a protocol error (4002), or whose socket broke the protocol (an
+      // oversize or malformed frame), or that a newer connection replaced, keeps no seat open.
+      if (code === CloseCode.WITH_ERROR || closedForAbuse(client) || this.#replaced.has(client.sessionId) || !seat || !('playerId' in seat)) return;
+      const { playerId } = seat;
+      const held = this.allowReconnection(client, services.reconnectSeconds ?? 30);
+      this.#held.set(playerId, held);
       try {
-        await this.allowReconnection(client, services.reconnectSeconds ?? 30);
+        await held;
       } catch {
-        // expired or the room is closing: onLeave follows
+        // expired, replaced by a new join, or the room is closing: onLeave follows
+      } finally {
+        if (this.#held.get(playerId) === held) this.#held.delete(playerId);
       }
     }
 
@@ -237,7 +292,12 @@ export function eventSourcedRoom<S, C extends KindCommand, E extends KindEvent, 
 
     override onLeave(client: Client) {
       const seat = this.seats.get(client.sessionId);
-      if (seat && 'spectator' in seat) this.#commandRate.forget(seat.key);
+      if (seat && 'spectator' in seat) {
+        this.#commandRate.forget(seat.key);
+        seat.lease?.release();
+        this.#watchers--;
+      }
+      this.#replaced.delete(client.sessionId);
       this.seats.delete(client.sessionId);
     }
 
