@@ -17,7 +17,7 @@ import { loadConfig, type Role } from './config.ts';
 import { createDrainer } from './drain.ts';
 import { openConfiguredStore, type OpenedStore } from './eventStore.ts';
 import { apiRoutes } from './http/api.ts';
-import { startRelayService, type RelayService } from './kafka/relayService.ts';
+import type { RelayService } from './kafka/relayService.ts';
 import { createLogger } from './logger.ts';
 import { createDiscord, type Discord } from './discord/index.ts';
 import { auditMetrics, createMetrics, metricsRoutes } from './metrics.ts';
@@ -67,14 +67,23 @@ async function main(): Promise<void> {
   process.on('SIGTERM', () => void stop('SIGTERM'));
   process.on('SIGINT', () => void stop('SIGINT'));
 
+  // Where start-up time goes, by phase (logged with `ready`): the store, the content, the read models, the rooms.
+  const startup: Record<string, number> = { modules: Math.round(performance.now()) };
+  let lap = performance.now();
+  const mark = (phase: string) => {
+    startup[phase] = Math.round(performance.now() - lap);
+    lap = performance.now();
+  };
   const catalog = createCatalog();
-  opened = await openConfiguredStore(config, catalog, logger);
+  opened = await openConfiguredStore(config, catalog, logger, { holder: `server (${role})`, timings: startup });
+  lap = performance.now();
   const store = metrics.instrumentStore(opened.store);
   const instrumented = { ...opened, store };
   metrics.readiness.addCheck('store', () => opened.store.headPosition());
   if (runs('audit')) auditMetrics(metrics.registry, opened.db, opened.schema);
   // Content versions published through the log: rooms here take the active one, audits here replay any of them.
   if (runs('game') || runs('audit')) content = await followPublishedContent(store, logger);
+  mark('content');
 
   const wallets = new WalletService({ store });
   // Live narration for spectator rooms: Redis pub/sub with REDIS_URL (the narrator may run in another process), in process without.
@@ -92,8 +101,10 @@ async function main(): Promise<void> {
   const processors = [...processorsOf(runs, { store, db: opened.db, schema: opened.schema, catalog, logger, wallets, narrator, ...(content ? { contentAt: content.waitFor } : {}) }), ...discord.reactors];
   if (processors.length > 0) projector = await startProjector(instrumented, logger, { processors, metrics: metrics.registry });
   logger.info({ processors: processors.map((processor) => processor.name) }, processors.length > 0 ? 'projector running' : 'no projector in this role');
+  mark('projector');
 
-  if (runs('relay') && config.KAFKA_BROKERS) relay = await startRelayService(config, instrumented, logger.child({ component: 'relay' }), { metrics: metrics.registry });
+  // kafkajs is loaded only by a process that relays.
+  if (runs('relay') && config.KAFKA_BROKERS) relay = await (await import('./kafka/relayService.ts')).startRelayService(config, instrumented, logger.child({ component: 'relay' }), { metrics: metrics.registry });
   else if (runs('relay')) logger.info('KAFKA_BROKERS unset: the Kafka relay does not run');
 
   if (runs('game')) {
@@ -122,8 +133,9 @@ async function main(): Promise<void> {
       ...(runs('discord') ? { routes: discord.routes, logger } : {}),
     });
   }
+  mark(game ? 'game_server' : 'ops_server');
   metrics.readiness.markReady();
-  logger.info({ port: game?.port ?? ops?.port }, 'ready');
+  logger.info({ port: game?.port ?? ops?.port, startupMs: { ...startup, total: Math.round(performance.now()) } }, 'ready');
 }
 
 main().catch((error: unknown) => {
