@@ -10,12 +10,13 @@ export const PlayerId = z.string().regex(new RegExp(`^[A-Za-z0-9_.:@-]{1,${PLAYE
 export type PlayerId = z.infer<typeof PlayerId>;
 
 /**
- * Client-chosen text as the log may hold it: at most `max` UTF-16 units, and well-formed (a cut
- * through a surrogate pair, or a lone surrogate sent on purpose, becomes U+FFFD), since the log
- * hashes canonical JSON, which has no encoding for lone surrogates.
+ * Client-chosen text as the log may hold it: one line (line breaks become `; `, so a refusal
+ * reads as one line in every timeline and log), at most `max` UTF-16 units, and well-formed (a
+ * cut through a surrogate pair, or a lone surrogate sent on purpose, becomes U+FFFD), since the
+ * log hashes canonical JSON, which has no encoding for lone surrogates.
  */
 export function loggableText(text: string, max: number): string {
-  return text.slice(0, max).replace(loneSurrogates, '\uFFFD');
+  return text.replace(/\s*[\r\n\u2028\u2029]+\s*/g, '; ').slice(0, max).replace(loneSurrogates, '\uFFFD');
 }
 
 /**

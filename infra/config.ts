@@ -38,6 +38,8 @@ export const ConfigSchema = z.object({
     .default('pantheon')
     .describe('pantheon'),
   PANTHEON_DATA_DIR: z.string().min(1).default('./data').describe('./data'),
+  /** A new embedded store starts from a copy of an initialised PGlite cluster (infra/pgliteTemplate.ts) instead of running initdb. */
+  PANTHEON_PGLITE_TEMPLATE: z.enum(['on', 'off']).default('on').describe('on'),
   /** EventStoreDB/KurrentDB holds the log instead (read models stay in DATABASE_URL or PGlite). */
   EVENTSTORE_CONNECTION_STRING: z
     .string()

@@ -2,7 +2,6 @@
 // embedded PGlite persisted under PANTHEON_DATA_DIR; or, with EVENTSTORE_CONNECTION_STRING,
 // EventStoreDB/KurrentDB for the log while read models and checkpoints stay in that SQL
 // database (PostgreSQL or PGlite).
-import { openEventStoreDbStore } from '../events/eventstoredb/eventStoreDbStore.ts';
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import type { EventCatalog } from '../events/catalog.ts';
@@ -13,6 +12,8 @@ import { openSqlEventStore } from '../events/sql/sqlEventStore.ts';
 import type { EventStore } from '../events/store.ts';
 import type { Config } from './config.ts';
 import type { Logger } from './logger.ts';
+import { lockDataDir, type StoreLock } from './pgliteLock.ts';
+import { prepareDataDir } from './pgliteTemplate.ts';
 
 /** The store, and the database and schema it lives in (read models are kept beside it). */
 export type OpenedStore = { store: EventStore; kind: 'postgres' | 'pglite' | 'eventstoredb'; db: SqlExecutor; schema: string; close(): Promise<void> };
@@ -25,9 +26,24 @@ export class StoreStartError extends Error {
   }
 }
 
-export async function openConfiguredStore(config: Config, catalog: EventCatalog, logger: Logger): Promise<OpenedStore> {
+export type OpenOptions = {
+  /** Who opens an embedded store, as its lock file names them (`server`, `pantheon replay`…). */
+  holder?: string;
+  /** Start-up timings, by phase, in milliseconds (the server logs them). */
+  timings?: Record<string, number>;
+};
+
+export async function openConfiguredStore(config: Config, catalog: EventCatalog, logger: Logger, options: OpenOptions = {}): Promise<OpenedStore> {
   let db: SqlExecutor;
   let kind: 'postgres' | 'pglite';
+  let lock: StoreLock | undefined;
+  const timings = options.timings ?? {};
+  let lap = performance.now();
+  const mark = (phase: string) => {
+    const now = performance.now();
+    timings[phase] = Math.round(now - lap);
+    lap = now;
+  };
   if (config.DATABASE_URL) {
     kind = 'postgres';
     try {
@@ -42,18 +58,33 @@ export async function openConfiguredStore(config: Config, catalog: EventCatalog,
   } else {
     kind = 'pglite';
     const dir = path.resolve(config.PANTHEON_DATA_DIR, 'pglite');
-    await mkdir(dir, { recursive: true });
-    db = await openPgliteExecutor(dir);
+    await mkdir(config.PANTHEON_DATA_DIR, { recursive: true });
+    // Two processes on one PGlite directory can corrupt it (pgliteLock.ts).
+    lock = lockDataDir(config.PANTHEON_DATA_DIR, options.holder ?? 'server');
+    try {
+      // A new directory starts from a copy of an initialised cluster rather than initdb (pgliteTemplate.ts).
+      const prepared = config.PANTHEON_PGLITE_TEMPLATE === 'on' ? await prepareDataDir(dir) : 'initdb';
+      await mkdir(dir, { recursive: true });
+      mark(`pglite_${prepared}`);
+      db = await openPgliteExecutor(dir);
+    } catch (error) {
+      lock.release();
+      throw error;
+    }
   }
+  mark('database_open');
   let store: EventStore;
   try {
+    // Imported only when used: its gRPC client is a good part of a start's module loading.
     store = config.EVENTSTORE_CONNECTION_STRING
-      ? await openEventStoreDbStore({ connectionString: config.EVENTSTORE_CONNECTION_STRING, catalog, namespace: config.PANTHEON_DB_SCHEMA })
+      ? await (await import('../events/eventstoredb/eventStoreDbStore.ts')).openEventStoreDbStore({ connectionString: config.EVENTSTORE_CONNECTION_STRING, catalog, namespace: config.PANTHEON_DB_SCHEMA })
       : await openSqlEventStore({ db, catalog, schema: config.PANTHEON_DB_SCHEMA });
   } catch (error) {
     await db.close();
+    lock?.release();
     throw error;
   }
+  mark('store_open');
   if (config.EVENTSTORE_CONNECTION_STRING) logger.info({ readModels: kind }, 'the log is in EventStoreDB; read models and checkpoints in the SQL database');
   return {
     store,
@@ -61,8 +92,12 @@ export async function openConfiguredStore(config: Config, catalog: EventCatalog,
     db,
     schema: config.PANTHEON_DB_SCHEMA,
     async close() {
-      await store.close();
-      await db.close();
+      try {
+        await store.close();
+        await db.close();
+      } finally {
+        lock?.release();
+      }
     },
   };
 }

@@ -17,7 +17,7 @@ import { loadConfig, type Role } from './config.ts';
 import { createDrainer } from './drain.ts';
 import { openConfiguredStore, type OpenedStore } from './eventStore.ts';
 import { apiRoutes } from './http/api.ts';
-import { createConfiguredRelay, startRelayService, type RelayService } from './kafka/relayService.ts';
+import type { RelayService } from './kafka/relayService.ts';
 import { createLogger } from './logger.ts';
 import { createDiscord, type Discord } from './discord/index.ts';
 import { auditMetrics, createMetrics, metricsRoutes } from './metrics.ts';
@@ -69,14 +69,23 @@ async function main(): Promise<void> {
   process.on('SIGTERM', () => void stop('SIGTERM'));
   process.on('SIGINT', () => void stop('SIGINT'));
 
+  // Where start-up time goes, by phase (logged with `ready`): the store, the content, the read models, the rooms.
+  const startup: Record<string, number> = { modules: Math.round(performance.now()) };
+  let lap = performance.now();
+  const mark = (phase: string) => {
+    startup[phase] = Math.round(performance.now() - lap);
+    lap = performance.now();
+  };
   const catalog = createCatalog();
-  opened = await openConfiguredStore(config, catalog, logger);
+  opened = await openConfiguredStore(config, catalog, logger, { holder: `server (${role})`, timings: startup });
+  lap = performance.now();
   const store = metrics.instrumentStore(opened.store);
   const instrumented = { ...opened, store };
   metrics.readiness.addCheck('store', () => opened.store.headPosition());
   if (runs('audit')) auditMetrics(metrics.registry, opened.db, opened.schema);
   // Content versions published through the log: rooms here take the active one, audits here replay any of them.
   if (runs('game') || runs('audit')) content = await followPublishedContent(store, logger);
+  mark('content');
 
   const wallets = new WalletService({ store });
   // Live narration for spectator rooms: Redis pub/sub with REDIS_URL (the narrator may run in another process), in process without.
@@ -92,7 +101,9 @@ async function main(): Promise<void> {
     logger,
   });
   const relayLogger = logger.child({ component: 'relay' });
-  const kafkaRelay = runs('relay') && config.KAFKA_BROKERS ? createConfiguredRelay(config, relayLogger, { metrics: metrics.registry }) : undefined;
+  // kafkajs is loaded only by a process that relays.
+  const relaying = runs('relay') && config.KAFKA_BROKERS ? await import('./kafka/relayService.ts') : undefined;
+  const kafkaRelay = relaying?.createConfiguredRelay(config, relayLogger, { metrics: metrics.registry });
   if (runs('relay') && !kafkaRelay) logger.info('KAFKA_BROKERS unset: the Kafka relay does not run');
   const services = {
     store, db: opened.db, schema: opened.schema, catalog, logger, wallets, discord: discord.reactors,
@@ -101,9 +112,10 @@ async function main(): Promise<void> {
   const processors = processorsOf(runs, services);
   if (processors.length > 0) projector = await startProjector(instrumented, logger, { processors, metrics: metrics.registry });
   // The relay's reactor runs in a runner of its own (processors.ts).
-  if (kafkaRelay) relay = await startRelayService(kafkaRelay, instrumented, relayLogger, { metrics: metrics.registry });
+  if (relaying && kafkaRelay) relay = await relaying.startRelayService(kafkaRelay, instrumented, relayLogger, { metrics: metrics.registry });
   const running = [...processors, ...processorsOf(runs, services, 'own')].map((processor) => processor.name);
   logger.info({ processors: running }, running.length > 0 ? 'projector running' : 'no projector in this role');
+  mark('projector');
 
   if (runs('game')) {
     // Operators read every processor's status and rebuild projections from any game server,
@@ -137,8 +149,9 @@ async function main(): Promise<void> {
     operator = await startOpsServer({ port: config.PANTHEON_METRICS_PORT, host: config.HOST, registry: metrics.registry, readiness: metrics.readiness, health: { role, store: opened.kind } });
     logger.info({ port: operator.port }, 'operator port serving /metrics');
   }
+  mark(game ? 'game_server' : 'ops_server');
   metrics.readiness.markReady();
-  logger.info({ port: game?.port ?? ops?.port }, 'ready');
+  logger.info({ port: game?.port ?? ops?.port, startupMs: { ...startup, total: Math.round(performance.now()) } }, 'ready');
 }
 
 main().catch((error: unknown) => {

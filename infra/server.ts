@@ -7,6 +7,7 @@ import { createAuth, type Auth, type AuthOverrides } from './auth/index.ts';
 import type { Config } from './config.ts';
 import { edgeCodes, installEdge, type EdgeOptions } from './http/edge.ts';
 import { openApiDocument } from './http/openapi.ts';
+import { endLargeResponses } from './http/responseWrites.ts';
 import { MAX_BODY_BYTES, toEndpoint, type Route } from './http/route.ts';
 import type { OpenedStore } from './eventStore.ts';
 import type { Logger } from './logger.ts';
@@ -91,6 +92,7 @@ export async function startGameServer(config: Config, opened: Pick<OpenedStore, 
       ...edge,
     });
   }
+  if (transport.server) endLargeResponses(transport.server);
   else logger.warn('this transport has no node:http server: body limits hold for the API routes only, and rate limits key on proxy headers');
   const address = transport.server?.address();
   const port = typeof address === 'object' && address ? address.port : config.PORT;

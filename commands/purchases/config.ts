@@ -55,9 +55,17 @@ export const platformCredentials = {
   discord: ['DISCORD_APPLICATION_ID', 'DISCORD_BOT_TOKEN'],
 } as const satisfies Record<string, ReadonlyArray<keyof typeof purchaseConfigShape>>;
 
+/**
+ * Credentials that also serve something else, and so may be set alone: the Discord
+ * application id is what the interactions endpoint needs with DISCORD_PUBLIC_KEY, without
+ * any bot token. Discord purchases are on only when the bot token is set too.
+ */
+const sharedCredentials: ReadonlySet<string> = new Set(['DISCORD_APPLICATION_ID']);
+
 export function checkPurchaseConfig(config: Partial<Record<keyof typeof purchaseConfigShape, unknown>>, ctx: z.RefinementCtx): void {
   for (const names of Object.values(platformCredentials)) {
     const set = names.filter((name) => config[name] !== undefined);
+    if (set.every((name) => sharedCredentials.has(name))) continue;
     if (set.length === 0 || set.length === names.length) continue;
     for (const name of names) {
       if (config[name] === undefined) ctx.addIssue({ code: 'custom', path: [name], message: `must be set with ${set.join(', ')}` });

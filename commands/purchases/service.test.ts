@@ -314,9 +314,12 @@ test('configuration: defaults point at the real platforms, a half-configured pla
   ]);
   assert.deepEqual(createVerifiers(defaults), []);
   assert.equal(config.APPLE_PRIVATE_KEY?.includes('\n'), true, 'literal \\n in a PEM env var become line breaks');
-  const half = PurchaseConfigSchema.safeParse({ DISCORD_APPLICATION_ID: DISCORD.applicationId });
+  const half = PurchaseConfigSchema.safeParse({ DISCORD_BOT_TOKEN: DISCORD.botToken });
   assert.equal(half.success, false);
-  assert.deepEqual(half.error?.issues.map((i) => [i.path[0], i.message]), [['DISCORD_BOT_TOKEN', 'must be set with DISCORD_APPLICATION_ID']]);
+  assert.deepEqual(half.error?.issues.map((i) => [i.path[0], i.message]), [['DISCORD_APPLICATION_ID', 'must be set with DISCORD_BOT_TOKEN']]);
+  // The application id alone serves the interactions endpoint: no purchases, and no refusal.
+  const interactionsOnly = PurchaseConfigSchema.parse({ DISCORD_APPLICATION_ID: DISCORD.applicationId });
+  assert.deepEqual(createVerifiers(interactionsOnly), []);
 });
 
 test('every refusal code has been seen', () => {

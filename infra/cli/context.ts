@@ -43,6 +43,43 @@ export type Session = { store: EventStore; opened: OpenedStore; config: Config; 
 
 const CONNECT_TIMEOUT_MS = 15_000;
 
+/**
+ * Standard output was closed by its reader (`pantheon replay … | head -1`): not an error.
+ * Thrown by print() so the command stops early and still closes the store on its way out.
+ */
+export class OutputClosed extends Error {
+  constructor() {
+    super('standard output was closed');
+    this.name = 'OutputClosed';
+  }
+}
+
+let outputClosed = false;
+
+/** Call once at start: a reader leaving early makes later prints throw OutputClosed instead of crashing with EPIPE. */
+export function watchStdout(stream: NodeJS.WriteStream = process.stdout): void {
+  stream.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code === 'EPIPE' || error.code === 'ERR_STREAM_DESTROYED') {
+      outputClosed = true;
+      return;
+    }
+    process.stderr.write(`pantheon: cannot write to standard output: ${error.message}\n`);
+    process.exitCode = exitCodes.error;
+    outputClosed = true;
+  });
+}
+
+/** Whether the reader of standard output has gone. */
+export function stdoutClosed(): boolean {
+  return outputClosed;
+}
+
+/** Who the embedded store's lock names while this command holds it. */
+let holder = 'pantheon';
+export function setHolder(name: string): void {
+  holder = name;
+}
+
 /** Opens the configured store, runs `work`, closes the store whatever happens. */
 export async function withStore<T>(work: (session: Session) => Promise<T>, env: NodeJS.ProcessEnv = process.env): Promise<T> {
   let config: Config;
@@ -61,14 +98,14 @@ export async function withStore<T>(work: (session: Session) => Promise<T>, env: 
       throw new CliError('store/unreachable', `no embedded store at ${dir}: set DATABASE_URL, or PANTHEON_DATA_DIR to the server's data directory`);
     }
   }
-  const opened = await withTimeout(openConfiguredStore(config, createCatalog(), logger), CONNECT_TIMEOUT_MS, () =>
+  const opened = await withTimeout(openConfiguredStore(config, createCatalog(), logger, { holder }), CONNECT_TIMEOUT_MS, () =>
     new CliError('store/unreachable', `cannot reach the event store within ${CONNECT_TIMEOUT_MS / 1000} s (DATABASE_URL=${redact(config.DATABASE_URL)})`),
   ).catch((error: unknown) => {
     if (error instanceof CliError) throw error;
     const message = error instanceof Error ? error.message : String(error);
     const code = (error as { code?: unknown }).code;
-    // StoreStartError already says what could not be reached, and where.
-    if (code === 'store/unreachable') throw new CliError(code, message);
+    // StoreStartError already says what could not be reached, and where; StoreLockedError who holds the directory.
+    if (code === 'store/unreachable' || code === 'store/locked') throw new CliError(code, message);
     throw new CliError('store/unreachable', `cannot open the event store: ${message}`);
   });
   try {
@@ -131,7 +168,8 @@ export function progressBar(label: string, total: number, options: { stdoutInUse
   };
 }
 
-/** Writes one line to stdout. */
+/** Writes one line to stdout; throws OutputClosed once its reader has gone. */
 export function print(line: string): void {
+  if (outputClosed) throw new OutputClosed();
   process.stdout.write(`${line}\n`);
 }

@@ -6,7 +6,7 @@ import { Readable, type Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { Command } from 'commander';
 import { z } from 'zod';
-import type { RecordedEvent } from '../../events/envelope.ts';
+import { StreamId, type RecordedEvent } from '../../events/envelope.ts';
 import type { EventStore } from '../../events/store.ts';
 import { CliError, parseArgs, progressBar, withStore } from './context.ts';
 import { logPoint, positionRange } from './points.ts';
@@ -15,6 +15,7 @@ const PAGE = 10_000;
 
 const ExportArgs = z
   .strictObject({
+    stream: StreamId.optional(),
     streamPrefix: z.string().min(1).max(200).optional(),
     type: z.array(z.string().min(1).max(64)).optional(),
     from: logPoint().optional(),
@@ -22,6 +23,9 @@ const ExportArgs = z
     format: z.enum(['ndjson', 'csv'], { error: 'must be ndjson or csv' }).default('ndjson'),
     out: z.string().min(1).optional(),
     upcast: z.boolean().default(false),
+  })
+  .refine((args) => args.stream === undefined || args.streamPrefix === undefined, {
+    message: 'give --stream or --stream-prefix, not both', path: ['stream'],
   })
   .refine((args) => !(args.from && args.to && 'time' in args.from && 'time' in args.to) || args.from.time <= args.to.time, {
     message: 'the range ends before it starts', path: ['to'],
@@ -33,6 +37,8 @@ const ExportArgs = z
 export type ExportFilter = {
   from: number;
   to: number;
+  /** One exact stream: read by stream, not by paging the whole log. */
+  stream?: string | undefined;
   streamPrefix?: string | undefined;
   types?: ReadonlySet<string> | undefined;
   /** Exact time bounds, on top of the positions they were mapped to. */
@@ -47,6 +53,7 @@ export function registerExport(program: Command): void {
   program
     .command('export')
     .description('write events in global order as NDJSON (default) or CSV, streaming, in constant memory')
+    .option('--stream <id>', 'only this one stream, e.g. battle-7f3a (battle-7f3a1 is another stream)')
     .option('--stream-prefix <prefix>', 'only streams whose id starts with this, e.g. battle- or raid-7f')
     .option('--type <type>', 'only this event type (repeat, or separate with commas)', collectTypes)
     .option('--from <point>', 'first position (48213), time (2026-11-20T18:00Z) or time ago (36h), inclusive')
@@ -67,6 +74,7 @@ export function registerExport(program: Command): void {
         }
         const filter: ExportFilter = {
           ...range,
+          stream: args.stream,
           streamPrefix: args.streamPrefix,
           types: args.type ? new Set(args.type) : undefined,
           after: args.from && 'time' in args.from ? args.from.time : undefined,
@@ -102,7 +110,7 @@ function collectTypes(value: string, previous: string[] | undefined): string[] {
  * next page is read only once the previous chunk has been taken, so memory holds one page.
  */
 export async function* exportChunks(
-  store: Pick<EventStore, 'readAll'>,
+  store: Pick<EventStore, 'readAll' | 'readStream'>,
   filter: ExportFilter,
   format: 'ndjson' | 'csv',
   counts: { events: number } = { events: 0 },
@@ -110,6 +118,10 @@ export async function* exportChunks(
 ): AsyncGenerator<string> {
   const encode = format === 'csv' ? csvLine : (event: RecordedEvent) => JSON.stringify(event);
   if (format === 'csv') yield `${csvColumns.join(',')}\n`;
+  if (filter.stream !== undefined) {
+    yield* streamChunks(store, filter.stream, filter, encode, counts, onPage);
+    return;
+  }
   const read = (from: number) => {
     const page = store.readAll({ fromPosition: from, limit: Math.min(PAGE, filter.to - from + 1), raw: !filter.upcast });
     page.catch(() => {}); // a read ahead that a reader who left early never awaits must not crash the process
@@ -135,7 +147,33 @@ export async function* exportChunks(
   }
 }
 
+/** One stream, page by page in version order (its events are in global order too). */
+async function* streamChunks(
+  store: Pick<EventStore, 'readStream'>,
+  streamId: string,
+  filter: ExportFilter,
+  encode: (event: RecordedEvent) => string,
+  counts: { events: number },
+  onPage: (position: number) => void,
+): AsyncGenerator<string> {
+  for (let fromVersion = 0; ; ) {
+    const page = await store.readStream(streamId, { fromVersion, limit: PAGE, raw: !filter.upcast });
+    if (page.length === 0) return;
+    let chunk = '';
+    for (const event of page) {
+      if (event.position < filter.from || event.position > filter.to || !matches(event, filter)) continue;
+      chunk += `${encode(event)}\n`;
+      counts.events++;
+    }
+    onPage(Math.min(page.at(-1)!.position, filter.to));
+    if (chunk) yield chunk;
+    if (page.length < PAGE) return;
+    fromVersion = page.at(-1)!.version + 1;
+  }
+}
+
 function matches(event: RecordedEvent, filter: ExportFilter): boolean {
+  if (filter.stream !== undefined && event.streamId !== filter.stream) return false;
   if (filter.streamPrefix !== undefined && !event.streamId.startsWith(filter.streamPrefix)) return false;
   if (filter.types && !filter.types.has(event.type)) return false;
   if (filter.after || filter.before) {

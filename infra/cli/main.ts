@@ -4,7 +4,7 @@
 // when a stream is not clean.
 import { Command, CommanderError } from 'commander';
 import { registerAudit } from './audit.ts';
-import { CliError, exitCodes } from './context.ts';
+import { CliError, exitCodes, OutputClosed, setHolder, stdoutClosed, watchStdout } from './context.ts';
 import { registerExport } from './export.ts';
 import { registerProjections } from './projections.ts';
 import { registerReplay } from './replay.ts';
@@ -27,10 +27,16 @@ export function createProgram(): Command {
 
 export async function main(argv: readonly string[]): Promise<number> {
   const program = createProgram();
+  watchStdout();
+  setHolder(`pantheon ${argv.find((arg) => !arg.startsWith('-')) ?? ''}`.trim());
   try {
     await program.parseAsync(argv, { from: 'user' });
     return typeof process.exitCode === 'number' ? process.exitCode : exitCodes.ok;
   } catch (error) {
+    // A reader that stopped early (`| head`) got what it wanted: quiet, and a success.
+    if (error instanceof OutputClosed || (stdoutClosed() && (error as { code?: unknown }).code === 'EPIPE')) {
+      return typeof process.exitCode === 'number' ? process.exitCode : exitCodes.ok;
+    }
     if (error instanceof CommanderError) {
       // --help and --version end here too, successfully.
       return error.exitCode === 0 ? exitCodes.ok : exitCodes.error;

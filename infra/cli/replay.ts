@@ -5,10 +5,11 @@ import type { Command } from 'commander';
 import { z } from 'zod';
 import type { RecordedEvent } from '../../events/envelope.ts';
 import { StreamId } from '../../events/envelope.ts';
+import { verifyChain } from '../../events/hashChain.ts';
 import { roomRules } from '../../rooms/rulesRegistry.ts';
 import { roomEventTypes } from '../../events/tick/roomEvents.ts';
 import { RulesVersionError } from '../../events/tick/rulesVersions.ts';
-import { CliError, parseArgs, print, withStore } from './context.ts';
+import { CliError, exitCodes, parseArgs, print, withStore } from './context.ts';
 
 const Count = z.coerce.number({ error: 'must be a whole number' }).int('must be a whole number').min(0, 'must be 0 or more');
 
@@ -19,6 +20,7 @@ const ReplayArgs = z
     untilTick: Count.optional(),
     json: z.boolean().default(false),
     state: z.boolean().default(true),
+    strict: z.boolean().default(false),
   })
   .refine((args) => args.untilVersion === undefined || args.untilTick === undefined, {
     message: 'give --until-version or --until-tick, not both',
@@ -35,12 +37,18 @@ export function registerReplay(program: Command): void {
     .option('--until-version <n>', 'stop after this stream version')
     .option('--until-tick <t>', 'stop after this tick')
     .option('--no-state', 'leave the folded state out')
-    .option('--json', 'one JSON object: {stream, kind, rulesVersion, until, events, state}')
+    .option('--json', 'one JSON object: {stream, kind, rulesVersion, until, warnings, events, state}')
+    .option('--strict', 'exit 1 when the stream\'s hash chain is broken or a version is missing (a warning otherwise)')
+    .addHelpText('after', '\nA broken hash chain or a missing version is a warning on stdout (in the JSON: warnings) and on stderr;\nthe timeline is still shown. Exit status: 0, or 1 with --strict and a warning, 2 on errors.')
     .action(async (stream: string, options: Record<string, unknown>) => {
       const args = parseArgs(ReplayArgs, { stream, ...options });
       await withStore(async ({ store }) => {
         const events = await store.readStream(args.stream);
         if (events.length === 0) throw new CliError('cli/unknown_stream', `there is no stream ${args.stream}`);
+        // What the timeline cannot show by itself: an event edited, deleted or inserted.
+        const warnings = chainWarnings(args.stream, await store.readStream(args.stream, { raw: true }));
+        for (const warning of warnings) process.stderr.write(`pantheon: warning: ${warning}\n`);
+        if (warnings.length > 0 && args.strict) process.exitCode = exitCodes.findings;
         const last = events.at(-1)!;
         const lastTick = last.metadata.tick ?? null;
         if (args.untilVersion !== undefined && args.untilVersion > last.version) {
@@ -57,9 +65,10 @@ export function registerReplay(program: Command): void {
         const at = shown.at(-1) ?? events[0]!;
         const until = { version: at.version, tick: at.metadata.tick ?? null };
         if (args.json) {
-          print(JSON.stringify({ stream: args.stream, kind: folded.kind, rulesVersion: folded.rulesVersion, until, events: shown.map(entry), ...(args.state ? { state: folded.state ?? null } : {}) }));
+          print(JSON.stringify({ stream: args.stream, kind: folded.kind, rulesVersion: folded.rulesVersion, until, warnings, events: shown.map(entry), ...(args.state ? { state: folded.state ?? null } : {}) }));
           return;
         }
+        for (const warning of warnings) print(`WARNING: ${warning}`);
         const rules = folded.kind ? `, ${folded.kind} rules ${folded.rulesVersion}` : '';
         print(`${args.stream}${rules}: versions 0..${last.version}${lastTick === null ? '' : `, ticks 0..${lastTick}`}; showing up to version ${until.version}${until.tick === null ? '' : ` (tick ${until.tick})`}`);
         print(`${'version'.padStart(7)} ${'tick'.padStart(6)}  event`);
@@ -69,6 +78,20 @@ export function registerReplay(program: Command): void {
         else print(`state at version ${until.version}${until.tick === null ? '' : `, tick ${until.tick}`}:\n${JSON.stringify(folded.state, null, 2)}`);
       });
     });
+}
+
+/** The stream's problems a reader of its timeline must know: a broken hash chain, missing versions. */
+export function chainWarnings(streamId: string, stored: readonly RecordedEvent[]): string[] {
+  const warnings: string[] = [];
+  const missing: number[] = [];
+  stored.forEach((event, index) => {
+    const expected = index === 0 ? 0 : stored[index - 1]!.version + 1;
+    for (let version = expected; version < event.version && missing.length < 20; version++) missing.push(version);
+  });
+  if (missing.length > 0) warnings.push(`${streamId} is missing version${missing.length > 1 ? 's' : ''} ${missing.join(', ')}: the timeline has a gap there`);
+  const verdict = verifyChain(stored);
+  if (!verdict.intact) warnings.push(`${streamId}: hash chain broken at version ${verdict.version}: ${verdict.reason} (run pantheon audit ${streamId})`);
+  return warnings;
 }
 
 function entry(event: RecordedEvent): TimelineEntry {
@@ -101,9 +124,14 @@ export function describeEvent(event: RecordedEvent): string {
   }
   if (event.type === 'CommandRejected') {
     const { playerId, commandType, code, message } = event.data as { playerId: string; commandType: string; code: string; message: string };
-    return `${type}${playerId} ✗ ${commandType}: ${code} (${message})`;
+    // One line per event, whatever the message held when it was recorded.
+    return `${type}${playerId} ✗ ${oneLine(commandType)}: ${code} (${oneLine(message)})`;
   }
   return `${type}${compact(event.data)}`;
+}
+
+function oneLine(text: string): string {
+  return text.replace(/\s*[\r\n\u2028\u2029]+\s*/g, '; ');
 }
 
 function compact(value: unknown): string {

@@ -23,6 +23,7 @@ import * as battleState from '../../rooms/battle/state.ts';
 import * as matchmakingState from '../../rooms/matchmaking/state.ts';
 import * as raidState from '../../rooms/raid/state.ts';
 import * as ritualState from '../../rooms/ritual/state.ts';
+import { renderContentTypes } from './contentTypes.ts';
 
 // biome-ignore lint: schema classes take framework-specific constructor arguments.
 export type SchemaClass = (new (...args: any[]) => Schema) & { readonly name: string };
@@ -270,10 +271,10 @@ ${klass.fields.map((field) => `    ${tsProperty(field)}`).join('\n')}
 `;
 }
 
-/** Every generated file, by path relative to the output directory. */
+/** Every generated file, by path relative to the output directory: the state classes, and the content document's types (contentTypes.ts). */
 export function renderAll(options: { namespace?: string; rooms?: typeof roomStates } = {}): Map<string, string> {
   const version = schemaVersion();
-  const files = new Map<string, string>();
+  const files = new Map<string, string>(renderContentTypes());
   for (const klass of describeAll(options.rooms)) {
     files.set(`csharp/${klass.name}.cs`, renderCsharp(klass, options.namespace ?? DEFAULT_NAMESPACE, version));
     files.set(`typescript/${klass.name}.ts`, renderTypescript(klass, version));

@@ -1,11 +1,16 @@
 // Game content over HTTP: admins publish a content version (the full content JSON, checked
 // like bundled content) and activate one for every game server; anyone may list the
-// versions and see which one new rooms take. Publishing and activating go through the log
+// versions, see which one new rooms take, and read any version as a client builds its UI
+// from it (contentDocument.ts), with an ETag to revalidate cheaply. Publishing and activating go through the log
 // (commands/content/), so every server and every later audit sees the same numbers.
 import { z } from 'zod';
+import { productCatalog } from '../../commands/purchases/catalog.ts';
 import type { ContentService } from '../../commands/content/service.ts';
+import { loadCodex } from '../../events/content/codex.ts';
 import { ContentVersion } from '../../events/content/content.ts';
-import { ContentError } from '../../events/content/registry.ts';
+import { ContentError, contentRegistry, type ContentRegistry } from '../../events/content/registry.ts';
+import { ritualContent } from '../../rooms/ritual/content.ts';
+import { ClientContent, clientContent } from './contentDocument.ts';
 import { defineRoute, HttpError } from './route.ts';
 
 /** Content is tens of kilobytes today; a megabyte leaves room without inviting abuse. */
@@ -26,8 +31,39 @@ async function refusing<T>(work: () => Promise<T>): Promise<T> {
   }
 }
 
-export function contentRoutes(content: ContentService) {
+/** The client document of `version` ('active': the one new rooms take); unknown: content/unknown_version (404). */
+function document(registry: ContentRegistry, version: string) {
+  const active = registry.activeVersion();
+  const wanted = version === 'active' ? active : version;
+  return clientContent({ content: registry.byVersion(wanted), active: wanted === active, codex: loadCodex(), rituals: ritualContent, products: productCatalog });
+}
+
+export function contentRoutes(content: ContentService, registry: ContentRegistry = contentRegistry) {
   return [
+    defineRoute({
+      name: 'getActiveContent',
+      method: 'GET',
+      path: '/content/active',
+      summary: 'The content new rooms take now, as a client builds its UI from it: abilities with targeting and cooldowns, oracles, bosses, rituals, codex, shop',
+      tags: ['content'],
+      access: 'public',
+      etag: true,
+      response: ClientContent,
+      handle: async () => document(registry, 'active'),
+    }),
+    defineRoute({
+      name: 'getContent',
+      method: 'GET',
+      path: '/content/:version',
+      summary: 'One content version (bundled or published), as a client builds its UI from it; rooms record theirs (raid and ritual state: contentVersion)',
+      tags: ['content'],
+      access: 'public',
+      etag: true,
+      params: z.strictObject({ version: ContentVersion }),
+      response: ClientContent,
+      refusals: { 404: 'No such content version (content/unknown_version)' },
+      handle: ({ params }) => refusing(async () => document(registry, params.version)),
+    }),
     defineRoute({
       name: 'listContentVersions',
       method: 'GET',

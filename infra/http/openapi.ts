@@ -5,9 +5,15 @@ import { describeAccess, ErrorBody, MAX_BODY_BYTES, type Route } from './route.t
 
 type JsonSchema = Record<string, unknown>;
 
+/** Named schemas (`.meta({ id })`) the routes use, hoisted into components.schemas. */
+let shared: Record<string, JsonSchema> = {};
+
 function jsonSchema(schema: z.ZodType, io: 'input' | 'output'): JsonSchema {
-  const { $schema: _ignored, ...rest } = z.toJSONSchema(schema, { io, unrepresentable: 'any' }) as JsonSchema;
-  return rest;
+  const { $schema: _ignored, $defs, ...rest } = z.toJSONSchema(schema, { io, unrepresentable: 'any' }) as JsonSchema;
+  // A `#/$defs/…` reference inside the document would point at its root: name them as components.
+  const relink = <T>(value: T): T => JSON.parse(JSON.stringify(value).replaceAll('"#/$defs/', '"#/components/schemas/')) as T;
+  for (const [name, definition] of Object.entries(($defs ?? {}) as Record<string, JsonSchema>)) shared[name] = relink(definition);
+  return relink(rest);
 }
 
 function parameters(schema: z.ZodType | undefined, where: 'path' | 'query' | 'header'): JsonSchema[] {
@@ -24,6 +30,7 @@ function parameters(schema: z.ZodType | undefined, where: 'path' | 'query' | 'he
 
 export function openApiDocument(routes: readonly Route[], info: { title: string; version: string; description?: string }): JsonSchema {
   const paths: Record<string, Record<string, JsonSchema>> = {};
+  shared = {};
   for (const route of routes) {
     const path = route.path.replace(/:([A-Za-z0-9_]+)/g, '{$1}');
     const responses: Record<string, JsonSchema> = {
@@ -41,13 +48,21 @@ export function openApiDocument(routes: readonly Route[], info: { title: string;
       responses[415] = error('Body is not application/json (http/unsupported_media_type)');
     }
     for (const [status, description] of Object.entries(route.refusals ?? {})) responses[status] = error(description);
+    if (route.etag) {
+      const ok = responses[200]!;
+      ok.headers = { ETag: { description: 'A strong entity tag of this body; send it back as If-None-Match', schema: { type: 'string' } } };
+      responses[304] = { description: 'Not modified: the If-None-Match named the current ETag (no body)' };
+    }
     (paths[path] ??= {})[route.method.toLowerCase()] = {
       operationId: route.name,
       summary: route.summary,
       tags: [...route.tags],
       security: access === 'public' ? [] : [{ bearerAuth: [] }],
       'x-pantheon-access': typeof access === 'string' ? access : { roles: [...access.roles] },
-      parameters: [...parameters(route.params, 'path'), ...parameters(route.query, 'query'), ...parameters(route.headers, 'header')],
+      parameters: [
+        ...parameters(route.params, 'path'), ...parameters(route.query, 'query'), ...parameters(route.headers, 'header'),
+        ...(route.etag ? [{ name: 'If-None-Match', in: 'header', required: false, description: 'The ETag of a copy you hold: 304 if it is current', schema: { type: 'string' } }] : []),
+      ],
       ...(route.body ? { requestBody: { required: true, content: { 'application/json': { schema: jsonSchema(route.body, 'input') } } } } : {}),
       responses,
     };
@@ -57,7 +72,7 @@ export function openApiDocument(routes: readonly Route[], info: { title: string;
     info,
     paths,
     components: {
-      schemas: { Error: jsonSchema(ErrorBody, 'output') },
+      schemas: { ...shared, Error: jsonSchema(ErrorBody, 'output') },
       securitySchemes: {
         bearerAuth: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT', description: 'The accessToken a sign-in (POST /auth/…) or a refresh returns; it lives 15 minutes.' },
       },

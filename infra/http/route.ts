@@ -3,6 +3,7 @@
 // Every route also says who may call it (`access`); toEndpoint checks the bearer token and
 // the caller's roles before anything else runs, reads the body itself under a size limit,
 // and answers every refusal as `{ error: { code, message } }` with a stable code.
+import { createHash } from 'node:crypto';
 import { createEndpoint } from '@colyseus/core';
 import { z } from 'zod';
 import { StoreUnavailable } from '../../events/errors.ts';
@@ -72,6 +73,11 @@ export type Route<P extends Schema = Schema, Q extends Schema = Schema, B extend
   readonly response: R;
   /** Refusals this route may answer with, for the document: status → description. */
   readonly refusals?: Readonly<Record<number, string>>;
+  /**
+   * Answers carry a strong ETag (a hash of the body) and `Cache-Control: no-cache`; a request
+   * whose If-None-Match names it gets 304 with no body. For documents clients poll or cache.
+   */
+  readonly etag?: boolean;
   handle(input: Input<P, Q, B, H>): Promise<z.input<R>>;
 };
 
@@ -208,6 +214,7 @@ export function toEndpoint(route: Route, options: EndpointOptions) {
       const body = parse(route.body, raw, 'http/invalid_body', 'body');
       const ip = options.peer ? options.peer(request) : (request.headers.get(PEER_HEADER) ?? undefined);
       const result = await route.handle({ params, query, body, headers, principal, ip, request });
+      if (route.etag) return withEtag(request, JSON.stringify(route.response.parse(result)));
       return Response.json(route.response.parse(result));
     } catch (error) {
       if (error instanceof HttpError) return errorResponse(error);
@@ -218,6 +225,21 @@ export function toEndpoint(route: Route, options: EndpointOptions) {
       return errorResponse(new HttpError(500, 'http/internal', 'the server failed to answer; it has been logged'));
     }
   });
+}
+
+/** `If-None-Match`: `*` or entity tags, as RFC 9110 writes them (weak ones compare weakly). */
+const IfNoneMatch = z.string().max(4096).regex(/^\s*(\*|(W\/)?"[\x21\x23-\x7e]*"(\s*,\s*(W\/)?"[\x21\x23-\x7e]*")*)\s*$/);
+
+function withEtag(request: Request, json: string): Response {
+  const etag = `"${createHash('sha256').update(json).digest('base64url').slice(0, 32)}"`;
+  const headers = { etag, 'cache-control': 'no-cache' };
+  const header = request.headers.get('if-none-match');
+  if (header !== null) {
+    if (!IfNoneMatch.safeParse(header).success) throw new HttpError(400, 'http/invalid_headers', 'If-None-Match must be * or a list of entity tags, e.g. "abc"');
+    const tags = header.split(',').map((tag) => tag.trim().replace(/^W\//, ''));
+    if (tags.includes('*') || tags.includes(etag)) return new Response(null, { status: 304, headers });
+  }
+  return new Response(json, { status: 200, headers: { ...headers, 'content-type': 'application/json' } });
 }
 
 export function describeAccess(access: Access): string {

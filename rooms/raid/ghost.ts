@@ -200,7 +200,7 @@ function parseInput(kind: Kind, input: z.output<typeof GhostInput>): TickInput<R
   const schema = Object.hasOwn(kind.commands, type) ? kind.commands[type] : undefined;
   if (!schema) return { kind: 'invalid', playerId, commandType: type, code: refusalCodes.unknown, message: `${kind.name} rooms take no command ${JSON.stringify(type)}`, ...ref };
   const parsed = schema.safeParse(input.payload);
-  if (!parsed.success) return { kind: 'invalid', playerId, commandType: type, code: refusalCodes.invalid, message: z.prettifyError(parsed.error).slice(0, 500), ...ref };
+  if (!parsed.success) return { kind: 'invalid', playerId, commandType: type, code: refusalCodes.invalid, message: z.prettifyError(parsed.error).replace(/\s*\n\s*/g, '; ').slice(0, 500), ...ref };
   return { kind: 'command', playerId, command: { ...(parsed.data as object), type, playerId } as RaidCommand, ...ref };
 }
 
