@@ -91,6 +91,13 @@ export const ConfigSchema = z.object({
   PANTHEON_RATE_LIMITS: RateLimitOverrides.optional().describe('join.ip=1000/60,signin.ip=60/60'),
   /** Prefix of the Redis keys auth keeps (rate limits, refresh tokens): several deployments can share one Redis. */
   PANTHEON_REDIS_PREFIX: z.string().regex(/^[A-Za-z0-9:_.-]{1,64}$/, 'must be 1-64 characters of A-Z a-z 0-9 : _ . -').default('pantheon:').describe('pantheon:'),
+  /** More words chat moderation holds back, comma-separated (beside the built-in list). */
+  PANTHEON_CHAT_WORDS: z
+    .string()
+    .regex(/^[^,\s]{1,64}(,[^,\s]{1,64}){0,999}$/u, 'must be words separated by commas, no spaces, e.g. badword,worseword')
+    .transform((list) => list.split(','))
+    .optional()
+    .describe('badword,worseword'),
   /** Take the client address from X-Forwarded-For (only behind a proxy that sets it). */
   PANTHEON_TRUST_PROXY: z.enum(['true', 'false']).default('false').transform((value) => value === 'true').describe('false'),
   DISCORD_CLIENT_ID: z.string().regex(/^[0-9]{15,21}$/, 'must be a Discord application id').optional().describe('1234567890123456789'),

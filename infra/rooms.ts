@@ -1,7 +1,9 @@
 // Every room kind the game server hosts, by Colyseus room name.
 import type { Room } from '@colyseus/core';
 import { battleKind, battleRoom } from '../rooms/battle/room.ts';
+import { chatRoom } from '../rooms/chat/room.ts';
 import { matchmakingRoom } from '../rooms/matchmaking/room.ts';
+import { partyRoom } from '../rooms/party/room.ts';
 import { raidKind, raidRoom } from '../rooms/raid/room.ts';
 import { ritualKind, ritualRoom } from '../rooms/ritual/room.ts';
 import type { RoomServices } from '../rooms/shared/colyseusRoom.ts';
@@ -14,7 +16,7 @@ export const roomKinds = [battleKind, raidKind, ritualKind];
 type RoomClass = new (...args: any[]) => Room;
 
 /** Join options that pick among rooms of one name: spectators of a match share its room. */
-export const roomFilters: Record<string, string[]> = { spectator: ['match'] };
+export const roomFilters: Record<string, string[]> = { spectator: ['match'], chat: ['channel'] };
 
 export function roomDefinitions(services: RoomServices): Record<string, RoomClass> {
   return {
@@ -23,5 +25,7 @@ export function roomDefinitions(services: RoomServices): Record<string, RoomClas
     ritual: ritualRoom(services),
     matchmaking: matchmakingRoom(services),
     spectator: spectatorRoom(services),
+    // Friends gather, talk and queue together; channels of legions and matches.
+    ...(services.social ? { party: partyRoom(services), chat: chatRoom(services) } : {}),
   };
 }

@@ -26,7 +26,7 @@ export type GameServer = {
   stop(): Promise<void>;
 };
 
-export type GameServerOptions = Pick<RoomServices, 'onTick' | 'drain' | 'narration'> & {
+export type GameServerOptions = Pick<RoomServices, 'onTick' | 'drain' | 'narration' | 'social'> & {
   /** The HTTP API served beside the rooms (read models, purchases…); /openapi.json describes them. */
   routes?: readonly Route[];
   /** Where auth keeps its limits and refresh tokens, when not as the config says (tests). */
