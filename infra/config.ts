@@ -109,6 +109,13 @@ export const ConfigSchema = z.object({
   PANTHEON_METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').optional().describe('$(openssl rand -hex 24)'),
   /** Concurrent connections (HTTP and WebSocket) per client address. */
   PANTHEON_CONNECTIONS_PER_ADDRESS: z.coerce.number().int().min(1).max(1_000_000).default(256).describe('256'),
+  /** More words chat moderation holds back, comma-separated (beside the built-in list). */
+  PANTHEON_CHAT_WORDS: z
+    .string()
+    .regex(/^[^,\s]{1,64}(,[^,\s]{1,64}){0,999}$/u, 'must be words separated by commas, no spaces, e.g. badword,worseword')
+    .transform((list) => list.split(','))
+    .optional()
+    .describe('badword,worseword'),
   /** Take the client address from X-Forwarded-For (only behind a proxy that sets it). */
   PANTHEON_TRUST_PROXY: z.enum(['true', 'false']).default('false').transform((value) => value === 'true').describe('false'),
   DISCORD_CLIENT_ID: z.string().regex(/^[0-9]{15,21}$/, 'must be a Discord application id').optional().describe('1234567890123456789'),

@@ -26,6 +26,9 @@ import { startOpsServer, type OpsServer } from './opsServer.ts';
 import { processorsOf } from './processors.ts';
 import { startProjector } from './projector.ts';
 import { startGameServer, type GameServer } from './server.ts';
+import { createSocial, type Social } from './social/index.ts';
+import { legionRoutes } from './social/legionRoutes.ts';
+import { socialRoutes } from './social/routes.ts';
 
 async function main(): Promise<void> {
   const config = loadConfig();
@@ -44,6 +47,7 @@ async function main(): Promise<void> {
   let discord: Discord | undefined;
   let narration: NarrationBus | undefined;
   let content: ContentFollower | undefined;
+  let social: Social | undefined;
 
   // Installed first, so a signal during start-up still shuts down in order: rooms first
   // (they finish or hand over), then whatever reads the log, then the store.
@@ -60,6 +64,7 @@ async function main(): Promise<void> {
     await projector?.stop();
     await relay?.stop();
     await content?.stop();
+    await social?.close();
     await ops?.close();
     await operator?.close();
     await opened?.close();
@@ -124,8 +129,13 @@ async function main(): Promise<void> {
       ? projector
       : await startProjector(instrumented, logger, { processors: processorsOf((part) => part === 'projector' || part === 'audit', { store, db: opened.db, schema: opened.schema, catalog, logger, wallets }), start: false });
     const purchases = createPurchaseService({ store, wallets, config, logger });
+    social = await createSocial({
+      store, db: opened.db, schema: opened.schema, wallets, logger, redisUrl: config.REDIS_URL, redisPrefix: config.PANTHEON_REDIS_PREFIX,
+      limits: config.PANTHEON_RATE_LIMITS, chatWords: config.PANTHEON_CHAT_WORDS,
+    });
     game = await startGameServer(config, instrumented, logger, {
-      routes: [...apiRoutes({ opened: instrumented, projector: operations, purchases }), ...discord.routes],
+      routes: [...apiRoutes({ opened: instrumented, projector: operations, purchases }), ...socialRoutes(social), ...legionRoutes(social), ...discord.routes],
+      social: social.rooms,
       endpoints: metricsRoutes(metrics, config.PANTHEON_METRICS_TOKEN ? { token: config.PANTHEON_METRICS_TOKEN } : {}),
       onTick: metrics.onTick,
       drain: drainer.rooms,

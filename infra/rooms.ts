@@ -5,7 +5,9 @@ import { battleKind, battleRoom } from '../rooms/battle/room.ts';
 import { battleMirror } from '../rooms/battle/state.ts';
 import { raidMirror } from '../rooms/raid/state.ts';
 import { ritualMirror } from '../rooms/ritual/state.ts';
+import { chatRoom } from '../rooms/chat/room.ts';
 import { matchmakingRoom } from '../rooms/matchmaking/room.ts';
+import { partyRoom } from '../rooms/party/room.ts';
 import { raidKind, raidRoom } from '../rooms/raid/room.ts';
 import { ritualKind, ritualRoom } from '../rooms/ritual/room.ts';
 import type { RoomServices } from '../rooms/shared/colyseusRoom.ts';
@@ -19,7 +21,7 @@ export const roomKinds = [battleKind, raidKind, ritualKind];
 type RoomClass = new (...args: any[]) => Room;
 
 /** Join options that pick among rooms of one name: spectators of a match share its room. */
-export const roomFilters: Record<string, string[]> = { spectator: ['match'] };
+export const roomFilters: Record<string, string[]> = { spectator: ['match'], chat: ['channel'] };
 
 /** The spectator feed as spectator rooms fold it: the read model's own fold, so every watcher sees what the feed holds. */
 export const spectatorFeed: SpectatorFeed<{ revision: number }> = {
@@ -50,5 +52,7 @@ export function roomDefinitions(services: RoomServices, options: RoomDefinitionO
       ...(options.spectatorShardSize ? { shardSize: options.spectatorShardSize } : {}),
       ...(options.spectatorPollMs ? { pollMs: options.spectatorPollMs } : {}),
     }),
+    // Friends gather, talk and queue together; channels of legions and matches.
+    ...(services.social ? { party: partyRoom(services), chat: chatRoom(services) } : {}),
   };
 }

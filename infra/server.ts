@@ -27,7 +27,7 @@ export type GameServer = {
   stop(): Promise<void>;
 };
 
-export type GameServerOptions = Pick<RoomServices, 'onTick' | 'drain' | 'narration'> & {
+export type GameServerOptions = Pick<RoomServices, 'onTick' | 'drain' | 'narration' | 'social'> & {
   /** Spectator rooms' shard size and poll interval (tests, benchmarks). */
   rooms?: RoomDefinitionOptions;
   /** The HTTP API served beside the rooms (read models, purchases…); /openapi.json describes them. */

@@ -2,6 +2,8 @@
 // its projection (tables and apply) and the queries readers use.
 import { anticheatReadModel } from './anticheat/index.ts';
 import { codexProjection } from './codex/index.ts';
+import { friendsProjection } from './friends/index.ts';
+import { legionsProjection } from './legions/index.ts';
 import { leaderboardsProjection } from './leaderboards/index.ts';
 import { progressionProjection } from './progression/index.ts';
 import type { Projection } from '../events/processor.ts';
@@ -11,7 +13,7 @@ import { walletsProjection } from './wallets/index.ts';
 
 /** The read models; the anti-cheat findings need the rules of the room kinds (their tick rates and ends). */
 export function readModels(rules: RulesRegistry): Projection[] {
-  return [walletsProjection, progressionProjection, codexProjection, leaderboardsProjection, anticheatReadModel(rules), spectatorProjection];
+  return [walletsProjection, progressionProjection, codexProjection, leaderboardsProjection, anticheatReadModel(rules), spectatorProjection, friendsProjection, legionsProjection];
 }
 
 export { readModelTable } from './runner/tables.ts';

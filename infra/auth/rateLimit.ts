@@ -30,6 +30,8 @@ export type RateLimits = {
   'command.player': RateRule;
   /** Commands per player summed over all their rooms and processes, each tick (commandBudget.ts). */
   'command.all': RateRule;
+  /** Chat messages per player, over every channel and process (infra/social). */
+  'chat.player': RateRule;
 };
 export type RateLimitName = keyof RateLimits;
 
@@ -43,6 +45,7 @@ export const defaultRateLimits: RateLimits = {
   'account.player': { limit: 20, windowMs: 60_000 },
   'command.player': { limit: 20, windowMs: 1_000 },
   'command.all': { limit: 40, windowMs: 1_000 },
+  'chat.player': { limit: 5, windowMs: 5_000 },
 };
 
 const limitNames = Object.keys(defaultRateLimits) as RateLimitName[];

@@ -12,6 +12,8 @@ import { promisify } from 'node:util';
 import { $numFields, Schema } from '@colyseus/schema';
 import * as battleState from '../../rooms/battle/state.ts';
 import * as matchmakingState from '../../rooms/matchmaking/state.ts';
+import * as partyState from '../../rooms/party/state.ts';
+import * as chatState from '../../rooms/chat/state.ts';
 import * as raidState from '../../rooms/raid/state.ts';
 import * as ritualState from '../../rooms/ritual/state.ts';
 
@@ -27,6 +29,8 @@ const rooms: Record<string, { root: Klass; module: Record<string, unknown> }> = 
   raid: { root: raidState.RaidView, module: raidState },
   ritual: { root: ritualState.RitualView, module: ritualState },
   matchmaking: { root: matchmakingState.MatchmakingView, module: matchmakingState },
+  party: { root: partyState.PartyView, module: partyState },
+  chat: { root: chatState.ChatView, module: chatState },
 };
 
 const isClass = (value: unknown): value is Klass => typeof value === 'function' && value.prototype instanceof Schema;

@@ -20,7 +20,9 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { $numFields, Schema } from '@colyseus/schema';
 import * as battleState from '../../rooms/battle/state.ts';
+import * as chatState from '../../rooms/chat/state.ts';
 import * as matchmakingState from '../../rooms/matchmaking/state.ts';
+import * as partyState from '../../rooms/party/state.ts';
 import * as raidState from '../../rooms/raid/state.ts';
 import * as ritualState from '../../rooms/ritual/state.ts';
 import { renderContentTypes } from './contentTypes.ts';
@@ -34,6 +36,8 @@ export const roomStates: readonly { room: string; root: SchemaClass; module: Rec
   { room: 'raid', root: raidState.RaidView, module: raidState },
   { room: 'ritual', root: ritualState.RitualView, module: ritualState },
   { room: 'matchmaking', root: matchmakingState.MatchmakingView, module: matchmakingState },
+  { room: 'party', root: partyState.PartyView, module: partyState },
+  { room: 'chat', root: chatState.ChatView, module: chatState },
 ];
 
 export const DEFAULT_NAMESPACE = 'Pantheon.Schema';

@@ -24,6 +24,9 @@ import { createPurchaseService } from '../../commands/purchases/index.ts';
 import { WalletService } from '../../commands/wallet/service.ts';
 import { SignedInClient } from './signedIn.ts';
 import { startGameServer, type GameServer, type GameServerOptions } from '../server.ts';
+import { createSocial } from '../social/index.ts';
+import { legionRoutes } from '../social/legionRoutes.ts';
+import { socialRoutes } from '../social/routes.ts';
 
 export const testRedisUrl = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
 
@@ -66,6 +69,8 @@ export type TestGameServerOptions = {
   rooms?: GameServerOptions['rooms'];
   /** More environment for the server's config (PANTHEON_ADMIN_PLAYER_IDS, STEAM_*, …). */
   env?: Record<string, string>;
+  /** Also serve friends, chat, legions and presence (rooms and routes), with Redis as auth has it. */
+  social?: boolean;
 };
 
 /** `connectionString` lets a test put something (a cuttable proxy) between the server and PostgreSQL. */
@@ -95,8 +100,12 @@ export async function startTestGameServer(label: string, options: TestGameServer
     await projector.start();
     readRoutes = [...projectionRoutes(projector), ...adminRoutes(projector)];
   }
+  const social = options.social
+    ? await createSocial({ store, db, schema: schema.name, wallets: new WalletService({ store }), logger, redisUrl: options.auth?.redisUrl ?? testRedisUrl, redisPrefix: options.auth?.redisPrefix ?? redisPrefix })
+    : undefined;
   const game = await startGameServer(config, opened, logger, {
-    routes: [...readRoutes, ...(options.routes ?? [])],
+    ...(social ? { social: social.rooms } : {}),
+    routes: [...readRoutes, ...(social ? [...socialRoutes(social), ...legionRoutes(social)] : []), ...(options.routes ?? [])],
     auth: { redisUrl: testRedisUrl, redisPrefix, ...options.auth },
     ...(options.rooms ? { rooms: options.rooms } : {}),
     ...(options.edge ? { edge: options.edge } : {}),
@@ -121,6 +130,7 @@ export async function startTestGameServer(label: string, options: TestGameServer
     ...(projector ? { projector } : {}),
     async stop() {
       await game.stop();
+      await social?.close();
       await projector?.stop();
       await store.close();
       await db.close();

@@ -156,7 +156,7 @@ type Party = { readonly mode: QueueMode; readonly players: readonly string[]; re
 
 const refusal = (code: string, message: string) => new ServerError(ErrorCode.APPLICATION_ERROR, `${code}: ${message}`);
 
-export function matchmakingRoom(services: Pick<RoomServices, 'log' | 'access'>, tuning: MatchmakingTuning = {}) {
+export function matchmakingRoom(services: Pick<RoomServices, 'log' | 'access' | 'social'>, tuning: MatchmakingTuning = {}) {
   const intervalMs = tuning.intervalMs ?? 500;
   const config = tuning.config ?? defaultMatchmakingConfig;
 
@@ -248,6 +248,7 @@ export function matchmakingRoom(services: Pick<RoomServices, 'log' | 'access'>, 
       client.view.add(view);
       this.#showParty(partyKey);
       this.#count();
+      void services.social?.presence.set(member.playerId, 'queue', { status: 'in_queue', mode: member.mode }).catch(() => {});
       services.log.info({ room: this.roomId, player: member.playerId, mode: member.mode, party, status: member.status }, 'player joined the queue');
     }
 
@@ -294,6 +295,7 @@ export function matchmakingRoom(services: Pick<RoomServices, 'log' | 'access'>, 
       }
       this.#showParty(member.partyKey);
       this.#count();
+      void services.social?.presence.clear(member.playerId, 'queue').catch(() => {});
       services.log.info({ room: this.roomId, player: member.playerId, mode: member.mode, why }, 'player left the queue');
     }
 
@@ -343,6 +345,8 @@ export function matchmakingRoom(services: Pick<RoomServices, 'log' | 'access'>, 
             mode: match.mode, roomName, roomId: room.roomId, side: roomName === 'battle' ? (battleSides[sideIndex] ?? null) : null, sides, reservation: seats[index]!,
           };
           member.client.send('matched', matched);
+          // Friends see the match, and watch it by its id, for as long as its room is open.
+          void services.social?.presence.set(member.playerId, 'match', { status: 'in_match', roomId: room.roomId, mode: match.mode }, 3 * 3600_000).catch(() => {});
           this.#forget(member, 'matched');
           member.client.leave(CloseCode.NORMAL_CLOSURE);
         });

@@ -16,6 +16,7 @@ import { loggableText } from '../../events/players.ts';
 import { CommandRef, CreateOptions, JoinOptions, MAX_COMMAND_BYTES, messageTypeOf, refusalCodes, type Refused, type RoomStatusMessage } from './messages.ts';
 import type { KindCommand, KindEvent, RoomKind } from '../../events/tick/roomKind.ts';
 import type { TickInput } from '../../events/tick/tickCore.ts';
+import type { SocialRoomServices } from '../social/ports.ts';
 
 /** How a kind's rules state is shown: the shared schema state, and what each seat alone may see. */
 export type StateMirror<S, SS extends Schema> = {
@@ -51,6 +52,8 @@ export type RoomServices = {
   narration?: {
     subscribe(roomStreamId: string, listener: (piece: { type: 'delta' | 'retracted' | 'recorded'; narrationId: string; text?: string }) => void): () => void;
   };
+  /** Friends, chat, presence and invites (infra/social): the party and chat rooms need them; the queue reports presence through them. */
+  social?: SocialRoomServices;
 };
 
 /**

@@ -1,0 +1,2 @@
+export { friendsProjection } from './projection.ts';
+export { FriendLink, FriendsView, friendsOf } from './queries.ts';
