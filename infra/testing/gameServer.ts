@@ -19,6 +19,7 @@ import { adminRoutes } from '../http/adminRoutes.ts';
 import { apiRoutes } from '../http/api.ts';
 import { projectionRoutes } from '../http/projectionRoutes.ts';
 import type { Route } from '../http/route.ts';
+import { liveOpsGameOptions, startLiveOps, type LiveOps } from '../flags/index.ts';
 import { startProjector } from '../projector.ts';
 import { createPurchaseService } from '../../commands/purchases/index.ts';
 import { WalletService } from '../../commands/wallet/service.ts';
@@ -48,6 +49,8 @@ export type TestGameServer = {
   tokenFor(playerId: string, roles?: Role[]): Promise<string>;
   /** The read side's projector, with `readSide`. */
   projector?: ProjectionRunner;
+  /** Flags, rollouts and the client manifest, with `liveOps`. */
+  liveOps?: LiveOps;
   stop(): Promise<void>;
 };
 
@@ -62,6 +65,8 @@ export type TestGameServerOptions = {
   auth?: AuthOverrides;
   /** More environment for the server's config (PANTHEON_ADMIN_PLAYER_IDS, STEAM_*, …). */
   env?: Record<string, string>;
+  /** Serve live operations (flags over Redis, GET /config, the sign-in version gate) as `npm start` does. */
+  liveOps?: boolean;
 };
 
 /** `connectionString` lets a test put something (a cuttable proxy) between the server and PostgreSQL. */
@@ -91,8 +96,11 @@ export async function startTestGameServer(label: string, options: TestGameServer
     await projector.start();
     readRoutes = [...projectionRoutes(projector), ...adminRoutes(projector)];
   }
+  const liveOps = options.liveOps ? await startLiveOps({ store, logger, redisUrl: testRedisUrl, redisPrefix }) : undefined;
+  const { routes: liveOpsRoutes = [], ...liveOpsHooks } = liveOps ? liveOpsGameOptions(liveOps, { db, schema: schema.name }) : {};
   const game = await startGameServer(config, opened, logger, {
-    routes: [...readRoutes, ...(options.routes ?? [])],
+    ...liveOpsHooks,
+    routes: [...readRoutes, ...liveOpsRoutes, ...(options.routes ?? [])],
     auth: { redisUrl: testRedisUrl, redisPrefix, ...options.auth },
   });
   game.markReady();
@@ -113,8 +121,10 @@ export async function startTestGameServer(label: string, options: TestGameServer
     },
     tokenFor,
     ...(projector ? { projector } : {}),
+    ...(liveOps ? { liveOps } : {}),
     async stop() {
       await game.stop();
+      await liveOps?.stop();
       await projector?.stop();
       await store.close();
       await db.close();
