@@ -5,7 +5,6 @@
 //
 //   processor                 role       declared in                          produces
 //   the read models           projector  projections/*/projection.ts          read-model tables
-//   experiments               projector  projections/experiments/projection.ts exposures and outcomes per variant
 //   wallet_payouts            projector  commands/wallet/payouts.ts           wallet commands
 //   audit_worker              audit      projections/anticheat/auditWorker.ts AuditCompleted
 //   narrator, codex lore      narrator   projections/narration/reactor.ts     NarrationGenerated
@@ -23,7 +22,6 @@ import type { SqlQueryable } from '../events/sql/executor.ts';
 import type { EventStore } from '../events/store.ts';
 import { auditWorker } from '../projections/anticheat/index.ts';
 import { readModels } from '../projections/index.ts';
-import { experimentsProjection } from '../projections/experiments/projection.ts';
 import { roomRules } from '../rooms/rulesRegistry.ts';
 import type { Role } from './config.ts';
 import type { KafkaRelay } from './kafka/relay.ts';
@@ -57,7 +55,6 @@ type Registered = {
 
 export const processorRegistry: readonly Registered[] = [
   { role: 'projector', runner: 'projector', build: () => readModels(roomRules) },
-  { role: 'projector', runner: 'projector', build: () => [experimentsProjection] },
   { role: 'projector', runner: 'projector', build: ({ store, wallets }) => processManagers(store, wallets) },
   {
     role: 'audit',

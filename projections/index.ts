@@ -2,6 +2,7 @@
 // its projection (tables and apply) and the queries readers use.
 import { anticheatReadModel } from './anticheat/index.ts';
 import { codexProjection } from './codex/index.ts';
+import { experimentsProjection } from './experiments/projection.ts';
 import { leaderboardsProjection } from './leaderboards/index.ts';
 import { progressionProjection } from './progression/index.ts';
 import type { Projection } from '../events/processor.ts';
@@ -11,7 +12,7 @@ import { walletsProjection } from './wallets/index.ts';
 
 /** The read models; the anti-cheat findings need the rules of the room kinds (their tick rates and ends). */
 export function readModels(rules: RulesRegistry): Projection[] {
-  return [walletsProjection, progressionProjection, codexProjection, leaderboardsProjection, anticheatReadModel(rules), spectatorProjection];
+  return [walletsProjection, progressionProjection, codexProjection, leaderboardsProjection, anticheatReadModel(rules), spectatorProjection, experimentsProjection];
 }
 
 export { readModelTable } from './runner/tables.ts';
