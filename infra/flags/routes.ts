@@ -12,7 +12,7 @@ import { activeContentVersion } from '../../events/content/registry.ts';
 import type { SqlQueryable } from '../../events/sql/executor.ts';
 import { experimentCounts } from '../../projections/experiments/queries.ts';
 import { defineRoute, HttpError, Reply, type Route } from '../http/route.ts';
-import { callingClient, CLIENT_HEADER, clientCodes, REGION_HEADER } from './client.ts';
+import { callingClient, CLIENT_HEADER, REGION_HEADER } from './client.ts';
 import type { LiveOps } from './liveOps.ts';
 
 const statusOf: Record<FlagRefusalCode, number> = {
@@ -203,5 +203,3 @@ export function liveOpsRoutes(liveOps: LiveOps, options: { db: SqlQueryable; sch
     }),
   ];
 }
-
-export { clientCodes };
