@@ -116,6 +116,10 @@ export const ConfigSchema = z.object({
     .transform((list) => list.split(','))
     .optional()
     .describe('badword,worseword'),
+  /** How often each game server's rollout health guard looks at its metrics and advances or rolls back rollouts. */
+  PANTHEON_ROLLOUT_CHECK_SECONDS: z.coerce.number().int().min(1).max(3600).default(30).describe('30'),
+  /** How often each game server reads the live-ops log without being told to (Redis tells it at once). */
+  PANTHEON_FLAGS_POLL_SECONDS: z.coerce.number().int().min(1).max(3600).default(5).describe('5'),
   /** Take the client address from X-Forwarded-For (only behind a proxy that sets it). */
   PANTHEON_TRUST_PROXY: z.enum(['true', 'false']).default('false').transform((value) => value === 'true').describe('false'),
   DISCORD_CLIENT_ID: z.string().regex(/^[0-9]{15,21}$/, 'must be a Discord application id').optional().describe('1234567890123456789'),

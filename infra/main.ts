@@ -23,6 +23,7 @@ import { createDiscord, type Discord } from './discord/index.ts';
 import { auditMetrics, createMetrics, metricsRoutes } from './metrics.ts';
 import { createNarrationBus, createNarrator, type NarrationBus, type Narrator } from './narrator/index.ts';
 import { startOpsServer, type OpsServer } from './opsServer.ts';
+import { liveOpsGameOptions, startLiveOps, startRolloutGuard, type LiveOps, type RolloutGuard } from './flags/index.ts';
 import { processorsOf } from './processors.ts';
 import { startProjector } from './projector.ts';
 import { startGameServer, type GameServer } from './server.ts';
@@ -48,6 +49,8 @@ async function main(): Promise<void> {
   let narration: NarrationBus | undefined;
   let content: ContentFollower | undefined;
   let social: Social | undefined;
+  let liveOps: LiveOps | undefined;
+  let rolloutGuard: RolloutGuard | undefined;
 
   // Installed first, so a signal during start-up still shuts down in order: rooms first
   // (they finish or hand over), then whatever reads the log, then the store.
@@ -58,6 +61,8 @@ async function main(): Promise<void> {
     logger.info({ signal }, 'shutting down');
     metrics.readiness.markDraining();
     if (game) await drainer.drain(game);
+    rolloutGuard?.stop();
+    await liveOps?.stop();
     await narrator?.close();
     await narration?.close();
     await discord?.stop();
@@ -133,8 +138,14 @@ async function main(): Promise<void> {
       store, db: opened.db, schema: opened.schema, wallets, logger, redisUrl: config.REDIS_URL, redisPrefix: config.PANTHEON_REDIS_PREFIX,
       limits: config.PANTHEON_RATE_LIMITS, chatWords: config.PANTHEON_CHAT_WORDS,
     });
+    // Flags from the log, evaluated through OpenFeature; changes announced over Redis.
+    liveOps = await startLiveOps({ store, logger, redisUrl: config.REDIS_URL, redisPrefix: config.PANTHEON_REDIS_PREFIX, pollMs: config.PANTHEON_FLAGS_POLL_SECONDS * 1000 });
+    rolloutGuard = startRolloutGuard({ liveOps, health: metrics.health, intervalMs: config.PANTHEON_ROLLOUT_CHECK_SECONDS * 1000, logger });
+    const { routes: liveOpsRoutes, ...liveOpsHooks } = liveOpsGameOptions(liveOps, { db: opened.db, schema: opened.schema });
     game = await startGameServer(config, instrumented, logger, {
-      routes: [...apiRoutes({ opened: instrumented, projector: operations, purchases }), ...socialRoutes(social), ...legionRoutes(social), ...discord.routes],
+      ...liveOpsHooks,
+      onRoomError: metrics.onRoomError,
+      routes: [...apiRoutes({ opened: instrumented, projector: operations, purchases }), ...socialRoutes(social), ...legionRoutes(social), ...discord.routes, ...liveOpsRoutes],
       social: social.rooms,
       endpoints: metricsRoutes(metrics, config.PANTHEON_METRICS_TOKEN ? { token: config.PANTHEON_METRICS_TOKEN } : {}),
       onTick: metrics.onTick,

@@ -9,6 +9,8 @@
 // - pantheon_tick_events_total{kind}  events the ticks appended
 // - pantheon_append_seconds{result}   one EventStore.append (instrumentStore), ok | conflict | error
 // - pantheon_appended_events_total    events the instrumented store appended
+// - pantheon_room_commands_total{kind,outcome}  commands rooms decided, accepted | refused
+// - pantheon_room_errors_total{kind}  room handlers that failed (bugs)
 // plus prom-client's default process_* and nodejs_* metrics (CPU, memory, event loop lag, GC),
 // and, where the anti-cheat read model is (auditMetrics), audits by verdict and findings by kind.
 import { createHash, timingSafeEqual } from 'node:crypto';
@@ -28,7 +30,13 @@ export type Metrics = {
   /** The same store, with each append timed into pantheon_append_seconds. */
   instrumentStore(store: EventStore): EventStore;
   readiness: Readiness;
+  /** Pass as GameServerOptions.onRoomError. */
+  onRoomError(error: { kind: string }): void;
+  /** Totals since start, for the rollout health guard (infra/flags/health.ts). */
+  health(): HealthTotals;
 };
+
+export type HealthTotals = { commands: number; refused: number; roomErrors: number; appends: number; appendFailures: number };
 
 export type MetricsOptions = {
   /** Labels on every series (e.g. { role: 'game' }). */
@@ -81,13 +89,27 @@ export function createMetrics(options: MetricsOptions = {}): Metrics {
     registers,
   });
   const appendedEvents = new Counter({ name: 'pantheon_appended_events_total', help: 'Events appended through this process', registers });
+  const roomCommands = new Counter({ name: 'pantheon_room_commands_total', help: 'Commands rooms decided, by outcome', labelNames: ['kind', 'outcome'] as const, registers });
+  const roomErrors = new Counter({ name: 'pantheon_room_errors_total', help: 'Room handlers that failed', labelNames: ['kind'] as const, registers });
+  const totals: HealthTotals = { commands: 0, refused: 0, roomErrors: 0, appends: 0, appendFailures: 0 };
 
   return {
     registry,
     onTick(tick) {
       tickSeconds.observe({ kind: tick.kind }, tick.durationMs / 1000);
       if (tick.appended > 0) tickEvents.inc({ kind: tick.kind }, tick.appended);
+      const commands = tick.commands ?? 0;
+      const refused = tick.refused ?? 0;
+      if (commands > refused) roomCommands.inc({ kind: tick.kind, outcome: 'accepted' }, commands - refused);
+      if (refused > 0) roomCommands.inc({ kind: tick.kind, outcome: 'refused' }, refused);
+      totals.commands += commands;
+      totals.refused += refused;
     },
+    onRoomError({ kind }) {
+      roomErrors.inc({ kind });
+      totals.roomErrors += 1;
+    },
+    health: () => ({ ...totals }),
     instrumentStore(store) {
       return {
         ...bindAll(store),
@@ -96,10 +118,14 @@ export function createMetrics(options: MetricsOptions = {}): Metrics {
           try {
             const result = await store.append(streamId, expected, events);
             appendSeconds.observe({ result: 'ok' }, (performance.now() - started) / 1000);
+            totals.appends += 1;
             appendedEvents.inc(result.events.length);
             return result;
           } catch (error) {
-            appendSeconds.observe({ result: isConflict(error) ? 'conflict' : 'error' }, (performance.now() - started) / 1000);
+            const conflict = isConflict(error);
+            appendSeconds.observe({ result: conflict ? 'conflict' : 'error' }, (performance.now() - started) / 1000);
+            totals.appends += 1;
+            if (!conflict) totals.appendFailures += 1;
             throw error;
           }
         },

@@ -27,9 +27,11 @@ export type GameServer = {
   stop(): Promise<void>;
 };
 
-export type GameServerOptions = Pick<RoomServices, 'onTick' | 'drain' | 'narration' | 'social'> & {
+export type GameServerOptions = Pick<RoomServices, 'onTick' | 'drain' | 'narration' | 'social' | 'onRoomError' | 'flags'> & {
   /** Spectator rooms' shard size and poll interval (tests, benchmarks). */
   rooms?: RoomDefinitionOptions;
+  /** Changes routes before they are served (live operations gate sign-in on the client version: infra/flags). */
+  wrapRoutes?: (routes: readonly Route[]) => Route[];
   /** The HTTP API served beside the rooms (read models, purchases…); /openapi.json describes them. */
   routes?: readonly Route[];
   /** Where auth keeps its limits and refresh tokens, when not as the config says (tests). */
@@ -42,13 +44,13 @@ export type GameServerOptions = Pick<RoomServices, 'onTick' | 'drain' | 'narrati
 
 /** `onTick` lets metrics and benchmarks observe the rooms' ticks. */
 export async function startGameServer(config: Config, opened: Pick<OpenedStore, 'store' | 'kind'>, logger: Logger, options: GameServerOptions = {}): Promise<GameServer> {
-  const { routes: extraRoutes = [], auth: authOverrides, endpoints = {}, rooms: roomOptions, edge, ...hooks } = options;
+  const { routes: extraRoutes = [], auth: authOverrides, endpoints = {}, rooms: roomOptions, edge, wrapRoutes = (all) => [...all], ...hooks } = options;
   let ready = false;
   const transport = await createTransport(config.PANTHEON_TRANSPORT);
   const auth = await createAuth(config, opened.store, logger, authOverrides);
   const peers = peerPolicy(config, logger);
   if (peers.room) auth.rooms.peerOf = peers.room;
-  const routes = [...auth.routes, ...extraRoutes];
+  const routes = wrapRoutes([...auth.routes, ...extraRoutes]);
   // With REDIS_URL, presence and driver live in Redis: several processes share matchmaking.
   const scaleOut = createScaleOut(config, logger);
   const server = new Server({

@@ -4,6 +4,7 @@ import { anticheatReadModel } from './anticheat/index.ts';
 import { codexProjection } from './codex/index.ts';
 import { friendsProjection } from './friends/index.ts';
 import { legionsProjection } from './legions/index.ts';
+import { experimentsProjection } from './experiments/projection.ts';
 import { leaderboardsProjection } from './leaderboards/index.ts';
 import { progressionProjection } from './progression/index.ts';
 import type { Projection } from '../events/processor.ts';
@@ -13,7 +14,7 @@ import { walletsProjection } from './wallets/index.ts';
 
 /** The read models; the anti-cheat findings need the rules of the room kinds (their tick rates and ends). */
 export function readModels(rules: RulesRegistry): Projection[] {
-  return [walletsProjection, progressionProjection, codexProjection, leaderboardsProjection, anticheatReadModel(rules), spectatorProjection, friendsProjection, legionsProjection];
+  return [walletsProjection, progressionProjection, codexProjection, leaderboardsProjection, anticheatReadModel(rules), spectatorProjection, friendsProjection, legionsProjection, experimentsProjection];
 }
 
 export { readModelTable } from './runner/tables.ts';

@@ -6,6 +6,7 @@ import { Command, CommanderError } from 'commander';
 import { registerAudit } from './audit.ts';
 import { CliError, exitCodes, OutputClosed, setHolder, stdoutClosed, watchStdout } from './context.ts';
 import { registerExport } from './export.ts';
+import { registerFlags } from './flags.ts';
 import { registerProjections } from './projections.ts';
 import { registerReplay } from './replay.ts';
 
@@ -22,6 +23,7 @@ export function createProgram(): Command {
   registerAudit(program);
   registerExport(program);
   registerProjections(program);
+  registerFlags(program);
   return program;
 }
 

@@ -24,6 +24,21 @@ export class HttpError extends Error {
   }
 }
 
+/**
+ * An answer with its own status and headers (ETag, Cache-Control, a 304 without a body):
+ * a handler returns `new Reply(body, init)` instead of the body alone.
+ */
+export class Reply {
+  readonly body: unknown;
+  readonly status: number;
+  readonly headers: Record<string, string>;
+  constructor(body: unknown, init: { status?: number; headers?: Record<string, string> } = {}) {
+    this.body = body;
+    this.status = init.status ?? 200;
+    this.headers = init.headers ?? {};
+  }
+}
+
 export const ErrorBody = z.object({
   error: z.object({ code: z.string(), message: z.string() }),
 });
@@ -78,7 +93,7 @@ export type Route<P extends Schema = Schema, Q extends Schema = Schema, B extend
    * whose If-None-Match names it gets 304 with no body. For documents clients poll or cache.
    */
   readonly etag?: boolean;
-  handle(input: Input<P, Q, B, H>): Promise<z.input<R>>;
+  handle(input: Input<P, Q, B, H>): Promise<z.input<R> | Reply>;
 };
 
 export function defineRoute<P extends Schema, Q extends Schema, B extends Schema, R extends Schema, H extends Schema>(route: Route<P, Q, B, R, H>): Route {
@@ -214,6 +229,10 @@ export function toEndpoint(route: Route, options: EndpointOptions) {
       const body = parse(route.body, raw, 'http/invalid_body', 'body');
       const ip = options.peer ? options.peer(request) : (request.headers.get(PEER_HEADER) ?? undefined);
       const result = await route.handle({ params, query, body, headers, principal, ip, request });
+      if (result instanceof Reply) {
+        if (result.body === undefined) return new Response(null, { status: result.status, headers: result.headers });
+        return Response.json(route.response.parse(result.body), { status: result.status, headers: result.headers });
+      }
       if (route.etag) return withEtag(request, JSON.stringify(route.response.parse(result)));
       return Response.json(route.response.parse(result));
     } catch (error) {

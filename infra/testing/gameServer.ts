@@ -19,6 +19,7 @@ import { adminRoutes } from '../http/adminRoutes.ts';
 import { apiRoutes } from '../http/api.ts';
 import { projectionRoutes } from '../http/projectionRoutes.ts';
 import type { Route } from '../http/route.ts';
+import { liveOpsGameOptions, startLiveOps, type LiveOps } from '../flags/index.ts';
 import { startProjector } from '../projector.ts';
 import { createPurchaseService } from '../../commands/purchases/index.ts';
 import { WalletService } from '../../commands/wallet/service.ts';
@@ -51,6 +52,8 @@ export type TestGameServer = {
   tokenFor(playerId: string, roles?: Role[]): Promise<string>;
   /** The read side's projector, with `readSide`. */
   projector?: ProjectionRunner;
+  /** Flags, rollouts and the client manifest, with `liveOps`. */
+  liveOps?: LiveOps;
   stop(): Promise<void>;
 };
 
@@ -71,6 +74,8 @@ export type TestGameServerOptions = {
   env?: Record<string, string>;
   /** Also serve friends, chat, legions and presence (rooms and routes), with Redis as auth has it. */
   social?: boolean;
+  /** Serve live operations (flags over Redis, GET /config, the sign-in version gate) as `npm start` does. */
+  liveOps?: boolean;
 };
 
 /** `connectionString` lets a test put something (a cuttable proxy) between the server and PostgreSQL. */
@@ -103,9 +108,12 @@ export async function startTestGameServer(label: string, options: TestGameServer
   const social = options.social
     ? await createSocial({ store, db, schema: schema.name, wallets: new WalletService({ store }), logger, redisUrl: options.auth?.redisUrl ?? testRedisUrl, redisPrefix: options.auth?.redisPrefix ?? redisPrefix })
     : undefined;
+  const liveOps = options.liveOps ? await startLiveOps({ store, logger, redisUrl: testRedisUrl, redisPrefix }) : undefined;
+  const { routes: liveOpsRoutes = [], ...liveOpsHooks } = liveOps ? liveOpsGameOptions(liveOps, { db, schema: schema.name }) : {};
   const game = await startGameServer(config, opened, logger, {
+    ...liveOpsHooks,
     ...(social ? { social: social.rooms } : {}),
-    routes: [...readRoutes, ...(social ? [...socialRoutes(social), ...legionRoutes(social)] : []), ...(options.routes ?? [])],
+    routes: [...readRoutes, ...(social ? [...socialRoutes(social), ...legionRoutes(social)] : []), ...liveOpsRoutes, ...(options.routes ?? [])],
     auth: { redisUrl: testRedisUrl, redisPrefix, ...options.auth },
     ...(options.rooms ? { rooms: options.rooms } : {}),
     ...(options.edge ? { edge: options.edge } : {}),
@@ -128,9 +136,11 @@ export async function startTestGameServer(label: string, options: TestGameServer
     },
     tokenFor,
     ...(projector ? { projector } : {}),
+    ...(liveOps ? { liveOps } : {}),
     async stop() {
       await game.stop();
       await social?.close();
+      await liveOps?.stop();
       await projector?.stop();
       await store.close();
       await db.close();

@@ -27,6 +27,8 @@ export const BattleCreated = defineEvent(
     tickLimit: z.int().min(1),
     participants: z.array(Participant).min(2).max(6),
     wager: Wager.nullable(),
+    /** Feature flags the battle's rules read, as evaluated at creation (battleKind.flags); replays read them from here. */
+    flags: z.record(z.string(), z.union([z.boolean(), z.string(), z.int(), z.record(z.string(), z.json())])).optional(),
   }),
 );
 

@@ -69,6 +69,7 @@ function created(data: BattleCreated['data']): BattleState {
     participants: data.participants.map((p) => ({ playerId: p.playerId, side: p.side, forfeited: false })),
     oracles,
     outcome: null,
+    ...(data.flags ? { flags: data.flags } : {}),
   };
 }
 

@@ -2,6 +2,7 @@
 // (arrays in a fixed order, no Maps, Sets or classes) so a canonical encoding and hash of
 // it are stable across machines.
 import { z } from 'zod';
+import type { FlagValue } from '../../events/tick/roomKind.ts';
 import { OracleTemplate, type Element, type Stats } from '../../events/content/index.ts';
 import type { PrngState } from '../../events/tick/prng.ts';
 import { PlayerId } from '../../events/players.ts';
@@ -91,6 +92,8 @@ export type BattleState = {
   /** Participant order, then each participant's oracle order. */
   oracles: OracleState[];
   outcome: { winnerSide: Side | null; reason: EndReason } | null;
+  /** Feature flag values recorded at creation (absent in battles created before flags). */
+  flags?: Readonly<Record<string, FlagValue>>;
 };
 
 export function findOracle(state: BattleState, oracleId: string): OracleState | undefined {

@@ -40,9 +40,11 @@ export const battleKind: RoomKind<BattleState, BattleCommand, BattleEvent, Battl
   events: battleEventDefinitions,
   commands: battleCommandPayloads,
   setup: BattleRoomSetup,
+  // What live operations may tune per battle (rules.ts withFlags), with the value when unset.
+  flags: { 'battle.damage_percent': 100 },
   create(setup, room) {
     const { countdownTicks, ...rest } = setup;
-    return createBattle({ ...rest, battleId: room.roomId, seed: room.seed, startTick: room.startTick + countdownTicks }, loadContent());
+    return createBattle({ ...rest, battleId: room.roomId, seed: room.seed, startTick: room.startTick + countdownTicks }, loadContent(), room.flags);
   },
   seats: (state) => state.participants.map((p) => p.playerId),
   isOver: (state) => state.status === 'ended',

@@ -53,7 +53,8 @@ export function castAbility(
 ): Decision<BattleEvent> {
   const checked = checkCaster(state, command, ctx.tick, resolveContent, 'battle');
   if (!checked.ok) return refuseBattle(`battle/${checked.refusal}`, checked.message);
-  const { caster, ability, content } = checked;
+  const { caster, content } = checked;
+  const ability = withFlags(checked.ability, state.flags);
   const target = findOracle(state, command.targetId);
   if (!target || !canTarget(caster, target, ability.target)) {
     return refuseBattle('battle/invalid_target', `${ability.name} cannot target ${command.targetId}`);
@@ -116,6 +117,16 @@ export function checkCaster(state: CastingState, command: CastAbility, tick: num
   const readyAt = caster.cooldowns.find((c) => c.abilityId === ability.id)?.readyAtTick ?? state.startTick;
   if (tick < readyAt) return refused('on_cooldown', `${ability.name} is ready at tick ${readyAt}`);
   return { ok: true, caster, ability, content };
+}
+
+/**
+ * An ability as the battle's recorded flags tune it: `battle.damage_percent` scales the
+ * power of its damage effects (integer percent, 100 = as the content says).
+ */
+export function withFlags(ability: Ability, flags: BattleState['flags']): Ability {
+  const percent = flags?.['battle.damage_percent'];
+  if (typeof percent !== 'number' || percent === 100) return ability;
+  return { ...ability, effects: ability.effects.map((effect) => (effect.kind === 'damage' ? { ...effect, power: Math.max(0, Math.trunc((effect.power * percent) / 100)) } : effect)) };
 }
 
 /** What leaving records: the player's forfeit, then the fall of each of their oracles still standing, in order. */

@@ -2,6 +2,7 @@
 // derives each oracle from its chart with the given content, and freezes the result
 // (stats, loadout, seed, rules and content versions) into BattleCreated.
 import { z } from 'zod';
+import type { FlagValue } from '../../events/tick/roomKind.ts';
 import { Chart, deriveOracle, type Content } from '../../events/content/index.ts';
 import { accept, type Decision } from '../../events/decider.ts';
 import { playerText } from '../../events/players.ts';
@@ -62,7 +63,8 @@ export const BattleSetup = z
   });
 export type BattleSetup = z.input<typeof BattleSetup>;
 
-export function createBattle(input: BattleSetup, content: Content): Decision<BattleCreated> {
+/** `flags`: the values of battleKind.flags the server evaluated for this battle, recorded as they are. */
+export function createBattle(input: BattleSetup, content: Content, flags?: Readonly<Record<string, FlagValue>>): Decision<BattleCreated> {
   const parsed = BattleSetup.safeParse(input);
   if (!parsed.success) return refuseBattle('battle/invalid_setup', z.prettifyError(parsed.error));
   const setup = parsed.data;
@@ -85,6 +87,7 @@ export function createBattle(input: BattleSetup, content: Content): Decision<Bat
         oracles: snapshotsOf(p.oracles, content),
       })),
       wager: setup.wager ?? null,
+      ...(flags ? { flags: { ...flags } as NonNullable<BattleCreated['data']['flags']> } : {}),
     },
   });
 }

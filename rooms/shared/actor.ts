@@ -5,7 +5,7 @@
 // nothing is applied twice and nothing is lost; meanwhile it takes no new input.
 import { uuidv7 } from '../../events/ids.ts';
 import type { EventStore } from '../../events/store.ts';
-import type { RoomKind, KindCommand, KindEvent } from '../../events/tick/roomKind.ts';
+import type { FlagValue, RoomKind, KindCommand, KindEvent } from '../../events/tick/roomKind.ts';
 import { roomEventTypes } from '../../events/tick/roomEvents.ts';
 import { runTick, type BatchEvent, type InputOutcome, type TickInput } from '../../events/tick/tickCore.ts';
 
@@ -56,8 +56,9 @@ export class RoomActor<S, C extends KindCommand, E extends KindEvent, Setup> {
     roomId: string,
     setup: Setup,
     seed: string,
+    flags?: Readonly<Record<string, FlagValue>>,
   ): Promise<RoomActor<S, C, E, Setup>> {
-    const decision = kind.create(setup, { roomId, seed, startTick: 1 });
+    const decision = kind.create(setup, { roomId, seed, startTick: 1, ...(flags ? { flags } : {}) });
     if (!decision.ok) throw Object.assign(new Error(decision.refusal.message), { code: decision.refusal.code });
     const streamId = RoomActor.streamOf(kind.name, roomId);
     const result = await store.append(

@@ -14,7 +14,7 @@ import { RoomActor, type ActorStatus, type TickReport } from './actor.ts';
 import { LocalRateLimiter } from './gcra.ts';
 import { loggableText } from '../../events/players.ts';
 import { CommandRef, CreateOptions, JoinOptions, MAX_COMMAND_BYTES, messageTypeOf, refusalCodes, type Refused, type RoomStatusMessage } from './messages.ts';
-import type { KindCommand, KindEvent, RoomKind } from '../../events/tick/roomKind.ts';
+import type { FlagValue, KindCommand, KindEvent, RoomKind } from '../../events/tick/roomKind.ts';
 import type { TickInput } from '../../events/tick/tickCore.ts';
 import type { SocialRoomServices } from '../social/ports.ts';
 
@@ -39,7 +39,14 @@ export type RoomServices = {
   /** Proves a resume request comes from this server's own recovery, not a client. */
   resumeKey: string;
   /** Observes every completed tick (duration includes the append): metrics, benchmarks. */
-  onTick?: (tick: { kind: string; durationMs: number; appended: number }) => void;
+  onTick?: (tick: { kind: string; durationMs: number; appended: number; commands?: number; refused?: number }) => void;
+  /** Told of every room handler that failed (a bug): metrics, the rollout health guard. */
+  onRoomError?: (error: { kind: string }) => void;
+  /**
+   * Flag values for a new room of a kind that declares flags (RoomKind.flags), evaluated for
+   * the room (infra/flags): recorded in its creation event, so replays never evaluate them again.
+   */
+  flags?: { values(kind: string, declared: Readonly<Record<string, FlagValue>>, context: { targetingKey: string }): Promise<Record<string, FlagValue>> };
   /** Verifies every join's session token and holds the join and command limits. */
   access: RoomAccess;
   /** Graceful drain at shutdown (infra/drain.ts); without it a room hands over at once. */
@@ -175,7 +182,9 @@ export function eventSourcedRoom<S, C extends KindCommand, E extends KindEvent, 
         const setup = kind.setup.safeParse(options.data.setup);
         if (!setup.success) throw new ServerError(ErrorCode.APPLICATION_ERROR, `${kind.name}/invalid_setup: ${z.prettifyError(setup.error)}`);
         try {
-          this.actor = await RoomActor.create(kind, services.store, this.roomId, setup.data, randomBytes(16).toString('hex'));
+          // Flags the kind reads, evaluated once for this room and recorded with its creation.
+          const flags = kind.flags && services.flags ? await services.flags.values(kind.name, kind.flags, { targetingKey: this.roomId }) : undefined;
+          this.actor = await RoomActor.create(kind, services.store, this.roomId, setup.data, randomBytes(16).toString('hex'), flags);
         } catch (error) {
           // A refused setup carries its rules' code; hand it to the client as a matchmaking error.
           const code = error instanceof Error && 'code' in error ? String(error.code) : 'room/create_failed';
@@ -291,6 +300,7 @@ export function eventSourcedRoom<S, C extends KindCommand, E extends KindEvent, 
       // Refusals (a ServerError thrown on purpose by onCreate/onJoin) reach here too; they are rethrown to the client.
       if ((error as { cause?: unknown }).cause instanceof ServerError) return;
       services.log.error({ room: this.roomId, stream: this.actor?.streamId, method: methodName, err: error }, 'room handler failed');
+      services.onRoomError?.({ kind: kind.name });
     }
 
     override onLeave(client: Client) {
@@ -363,7 +373,7 @@ export function eventSourcedRoom<S, C extends KindCommand, E extends KindEvent, 
         const report = await this.actor.step();
         if (report) {
           this.#afterTick(report);
-          services.onTick?.({ kind: kind.name, durationMs: performance.now() - started, appended: report.appended });
+          services.onTick?.({ kind: kind.name, durationMs: performance.now() - started, appended: report.appended, commands: report.outcomes.length, refused: report.outcomes.filter((o) => !o.accepted).length });
         }
       } catch (error) {
         // Logged once per outage: the retry runs every tick until the store answers.
