@@ -36,7 +36,7 @@ export type RoomServices = {
   /** Proves a resume request comes from this server's own recovery, not a client. */
   resumeKey: string;
   /** Observes every completed tick (duration includes the append): metrics, benchmarks. */
-  onTick?: (tick: { kind: string; durationMs: number; appended: number }) => void;
+  onTick?: (tick: { kind: string; durationMs: number; appended: number; tick?: number; roomId?: string }) => void;
   /** Verifies every join's session token and holds the join and command limits. */
   access: RoomAccess;
   /** Graceful drain at shutdown (infra/drain.ts); without it a room hands over at once. */
@@ -359,7 +359,7 @@ export function eventSourcedRoom<S, C extends KindCommand, E extends KindEvent, 
         const report = await this.actor.step();
         if (report) {
           this.#afterTick(report);
-          services.onTick?.({ kind: kind.name, durationMs: performance.now() - started, appended: report.appended });
+          services.onTick?.({ kind: kind.name, durationMs: performance.now() - started, appended: report.appended, tick: report.tick, roomId: this.roomId });
         }
       } catch (error) {
         // Logged once per outage: the retry runs every tick until the store answers.
