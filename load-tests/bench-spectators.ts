@@ -4,6 +4,7 @@
 // batch being durable to the watchers seeing the battle's synced `tick` reach it, and the
 // battle's own tick time (rules and durable append) with and without the watchers.
 //
+// The watchers join first, then the battle is measured watched, then alone once they are gone.
 // The two players send a command every BENCH_RATE_MS that the rules refuse (recorded, never
 // ending the battle), so most ticks append and move the synced state. The watcher process
 // and the spectator server run at a lower CPU priority (nice 10), as they would run on other
@@ -22,7 +23,7 @@ import { cpuSeconds } from './proc.ts';
 import { percentile, report, round } from './stats.ts';
 
 const SPECTATORS = Number(process.env.BENCH_SPECTATORS ?? 5000);
-const SECONDS = Number(process.env.BENCH_SECONDS ?? 20);
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 30);
 const RATE_MS = Number(process.env.BENCH_RATE_MS ?? 100);
 
 function messageWith<T>(child: ChildProcess, key: string): Promise<T> {
@@ -77,21 +78,21 @@ try {
     stops.push(() => clearInterval(timer));
   }
   const match = `battle-${host.roomId}`;
+  const battleStarted = performance.now();
 
-  // Phase 1: the battle alone.
-  await sleep(3000);
-  battleServer.send({ cmd: 'reset' });
-  await sleep(SECONDS * 1000);
-  const alone = await ask<{ ticks: number[] }>(battleServer, { cmd: 'report' }, 'ticks');
-  console.log(`[alone] ${alone.ticks.length} battle ticks`);
-
-  // Phase 2: the watchers join the spectator rooms, then the same measurement.
+  // The watchers join the battle's spectator rooms (at normal priority: joining is not measured).
   const watchers = fork(`${here}spectators/watchers.ts`, [], { env: { ...process.env, URL: `ws://127.0.0.1:${spectatorPort}`, MATCH: match, SPECTATORS: String(SPECTATORS), PANTHEON_JWT_SECRET: jwtSecret } });
   children.push(watchers);
-  setPriority(watchers.pid!, 10);
   const joinStarted = performance.now();
   const joined = await messageWith<{ joined: number; failed: number; shards: number }>(watchers, 'joined');
   console.log(`[watched] ${joined.joined} watchers in ${joined.shards} spectator rooms (${joined.failed} failed) after ${round((performance.now() - joinStarted) / 1000, 1)} s`);
+  // The battle lasts 12,000 ticks (10 min): both phases must fit in what is left of it.
+  const leftS = 600 - (performance.now() - battleStarted) / 1000;
+  if (leftS < 2 * SECONDS + 15) throw new Error(`the watchers took too long to join (the machine is busy?): ${round(leftS)} s of the battle left, ${2 * SECONDS + 15} s needed`);
+  setPriority(spectatorServer.pid!, 10);
+  setPriority(watchers.pid!, 10);
+
+  // Phase 1: watched.
   await sleep(3000);
   battleServer.send({ cmd: 'reset' });
   watchers.send({ cmd: 'reset' });
@@ -105,11 +106,19 @@ try {
   const seen = await ask<{ delays: { count: number; p50: number; p99: number; max: number }; connected: number }>(watchers, { cmd: 'report', durableAt: watched.durableAt }, 'delays');
   console.log(`[watched] ${watched.ticks.length} battle ticks; ${seen.delays.count} tick changes seen by ${seen.connected} connected watchers; delay p50 ${round(seen.delays.p50)} ms, p99 ${round(seen.delays.p99)} ms, max ${round(seen.delays.max)} ms`);
 
+  // Phase 2: the same battle alone, once the watchers are gone.
+  watchers.send({ cmd: 'stop' });
+  await Promise.race([once(watchers, 'exit'), sleep(10_000)]);
+  await sleep(3000);
+  battleServer.send({ cmd: 'reset' });
+  await sleep(SECONDS * 1000);
+  const alone = await ask<{ ticks: number[] }>(battleServer, { cmd: 'report' }, 'ticks');
+  console.log(`[alone] ${alone.ticks.length} battle ticks`);
+
   const p99 = (ticks: number[]) => percentile([...ticks].sort((a, b) => a - b), 99);
   const tickAlone = p99(alone.ticks);
   const tickWatched = p99(watched.ticks);
   console.log(`battle tick p99: ${round(tickAlone, 3)} ms alone, ${round(tickWatched, 3)} ms watched`);
-  watchers.send({ cmd: 'stop' });
   report({
     bench: 'spectators',
     spectators: seen.connected,
