@@ -7,7 +7,7 @@
 // The watchers join first, then the battle is measured watched, then alone once they are gone.
 // The two players send a command every BENCH_RATE_MS that the rules refuse (recorded, never
 // ending the battle), so most ticks append and move the synced state. The watcher process
-// and the spectator server run at a lower CPU priority (nice 10), as they would run on other
+// and the spectator server run at the lowest CPU priority (nice 19) while measured, as they would run on other
 // machines than the battle's in production; other_cpu_cores is what processes outside this
 // run (and PostgreSQL) spent meanwhile, from /proc.
 import { fork, type ChildProcess } from 'node:child_process';
@@ -24,7 +24,7 @@ import { percentile, report, round } from './stats.ts';
 
 const SPECTATORS = Number(process.env.BENCH_SPECTATORS ?? 5000);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 30);
-const RATE_MS = Number(process.env.BENCH_RATE_MS ?? 100);
+const RATE_MS = Number(process.env.BENCH_RATE_MS ?? 250);
 
 function messageWith<T>(child: ChildProcess, key: string): Promise<T> {
   return new Promise((resolve) => {
@@ -61,7 +61,6 @@ const children: ChildProcess[] = [battleServer, spectatorServer];
 const stops: Array<() => void> = [];
 try {
   const [{ port: battlePort }, { port: spectatorPort }] = await Promise.all([messageWith<{ port: number }>(battleServer, 'port'), messageWith<{ port: number }>(spectatorServer, 'port')]);
-  setPriority(spectatorServer.pid!, 10);
 
   // The battle and its two players (here, in the parent: two clients).
   const tokenFor = tokenMinter(jwtSecret);
@@ -89,8 +88,8 @@ try {
   // The battle lasts 12,000 ticks (10 min): both phases must fit in what is left of it.
   const leftS = 600 - (performance.now() - battleStarted) / 1000;
   if (leftS < 2 * SECONDS + 15) throw new Error(`the watchers took too long to join (the machine is busy?): ${round(leftS)} s of the battle left, ${2 * SECONDS + 15} s needed`);
-  setPriority(spectatorServer.pid!, 10);
-  setPriority(watchers.pid!, 10);
+  setPriority(spectatorServer.pid!, 19);
+  setPriority(watchers.pid!, 19);
 
   // Phase 1: watched.
   await sleep(3000);
