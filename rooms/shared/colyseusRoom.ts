@@ -39,7 +39,7 @@ export type RoomServices = {
   /** Proves a resume request comes from this server's own recovery, not a client. */
   resumeKey: string;
   /** Observes every completed tick (duration includes the append): metrics, benchmarks. */
-  onTick?: (tick: { kind: string; durationMs: number; appended: number; commands?: number; refused?: number }) => void;
+  onTick?: (tick: { kind: string; durationMs: number; appended: number; commands?: number; refused?: number; tick?: number; roomId?: string }) => void;
   /** Told of every room handler that failed (a bug): metrics, the rollout health guard. */
   onRoomError?: (error: { kind: string }) => void;
   /**
@@ -373,7 +373,7 @@ export function eventSourcedRoom<S, C extends KindCommand, E extends KindEvent, 
         const report = await this.actor.step();
         if (report) {
           this.#afterTick(report);
-          services.onTick?.({ kind: kind.name, durationMs: performance.now() - started, appended: report.appended, commands: report.outcomes.length, refused: report.outcomes.filter((o) => !o.accepted).length });
+          services.onTick?.({ kind: kind.name, durationMs: performance.now() - started, appended: report.appended, commands: report.outcomes.length, refused: report.outcomes.filter((o) => !o.accepted).length, tick: report.tick, roomId: this.roomId });
         }
       } catch (error) {
         // Logged once per outage: the retry runs every tick until the store answers.
