@@ -6,7 +6,7 @@ import { readdirSync } from 'node:fs';
 import { connect, type Socket } from 'node:net';
 import { after, before, describe, test } from 'node:test';
 import type { Room } from '@colyseus/sdk';
-import { duelSetup } from '../rooms/battle/fixtures.e2e.ts';
+import { duelSetup } from '../rooms/battle/testing/fixtures.e2e.ts';
 import type { BattleView } from '../rooms/battle/state.ts';
 import { startTestGameServer, type TestGameServer } from './testing/gameServer.ts';
 import { errorCodeOf, rawExchange } from './testing/rawHttp.ts';

@@ -64,6 +64,14 @@ test('no layer imports one above it', () => {
   assert.deepEqual(broken, []);
 });
 
+test('test helpers live in test files or under a testing/ folder', () => {
+  const helpers = layers.flatMap((layer) => sourceFiles(join(root, layer)))
+    .filter((file) => !file.endsWith('.test.ts') && /from '(node:test|node:assert(\/strict)?)'/.test(readFileSync(file, 'utf8')))
+    .map((file) => relative(root, file));
+  assert.ok(helpers.length > 0, 'some shared test helpers exist');
+  assert.deepEqual(helpers.filter((file) => !file.split('/').includes('testing')), []);
+});
+
 test('the rule refuses a lower layer importing a higher one, and lets the higher import the lower', () => {
   assert.match(ruleFor('events/store.ts', 'rooms/battle/events.ts') ?? '', /events\/ imports nothing/);
   assert.match(ruleFor('commands/wallet/payouts.ts', 'rooms/battle/events.ts') ?? '', /imports events\/ only/);

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, test } from 'node:test';
 import pg from 'pg';
-import { testDatabaseUrl } from '../events/sql/testing.ts';
+import { testDatabaseUrl } from '../events/sql/testing/schema.ts';
 import { freePort, startServerProcess } from './testing/process.ts';
 
 const dirs: string[] = [];

@@ -15,7 +15,7 @@ import { pipeline } from 'node:stream/promises';
 import { performance } from 'node:perf_hooks';
 import { openPgExecutor } from '../events/sql/pgExecutor.ts';
 import { openSqlEventStore } from '../events/sql/sqlEventStore.ts';
-import { createTestSchema, testDatabaseUrl } from '../events/sql/testing.ts';
+import { createTestSchema, testDatabaseUrl } from '../events/sql/testing/schema.ts';
 import type { EventStore } from '../events/store.ts';
 import { createCatalog } from '../infra/catalog.ts';
 import { exportChunks } from '../infra/cli/export.ts';

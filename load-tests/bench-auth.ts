@@ -15,10 +15,10 @@ import { randomBytes } from 'node:crypto';
 import { loadavg } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { Client } from '@colyseus/sdk';
-import { createTestSchema, testDatabaseUrl } from '../events/sql/testing.ts';
+import { createTestSchema, testDatabaseUrl } from '../events/sql/testing/schema.ts';
 import { dropRedisKeys, testRedisUrl } from '../infra/testing/gameServer.ts';
 import { freePort, startServerProcess } from '../infra/testing/process.ts';
-import { duelSetup } from '../rooms/battle/fixtures.e2e.ts';
+import { duelSetup } from '../rooms/battle/testing/fixtures.e2e.ts';
 import { percentile, report, round } from './stats.ts';
 
 const SIGNINS = Number(process.env.BENCH_SIGNINS ?? 2000);

@@ -10,7 +10,7 @@ import { performance } from 'node:perf_hooks';
 import { pino } from 'pino';
 import { openPgExecutor } from '../events/sql/pgExecutor.ts';
 import { openSqlEventStore } from '../events/sql/sqlEventStore.ts';
-import { createTestSchema, testDatabaseUrl } from '../events/sql/testing.ts';
+import { createTestSchema, testDatabaseUrl } from '../events/sql/testing/schema.ts';
 import { createCatalog } from '../infra/catalog.ts';
 import { processManagers } from '../infra/processors.ts';
 import { openProjectionRunner, readModels } from '../projections/index.ts';

@@ -19,7 +19,7 @@ import { z } from 'zod';
 import { defineEvent, EventCatalog } from '../events/catalog.ts';
 import { openPgExecutor } from '../events/sql/pgExecutor.ts';
 import { openSqlEventStore } from '../events/sql/sqlEventStore.ts';
-import { createTestSchema, testDatabaseUrl } from '../events/sql/testing.ts';
+import { createTestSchema, testDatabaseUrl } from '../events/sql/testing/schema.ts';
 import { openProjectionRunner } from '../projections/index.ts';
 import { createKafka } from '../infra/kafka/client.ts';
 import { createRelayConsumer } from '../infra/kafka/consumer.ts';

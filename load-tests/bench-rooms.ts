@@ -4,7 +4,7 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { once } from 'node:events';
-import { createTestSchema, testDatabaseUrl } from '../events/sql/testing.ts';
+import { createTestSchema, testDatabaseUrl } from '../events/sql/testing/schema.ts';
 import { cpuSeconds, cpuSecondsOf, rssKb } from './proc.ts';
 import { percentile, report, round } from './stats.ts';
 

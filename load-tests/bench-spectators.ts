@@ -16,9 +16,9 @@ import { once } from 'node:events';
 import { readFileSync } from 'node:fs';
 import { setPriority } from 'node:os';
 import type { Room } from '@colyseus/sdk';
-import { createTestSchema, testDatabaseUrl } from '../events/sql/testing.ts';
+import { createTestSchema, testDatabaseUrl } from '../events/sql/testing/schema.ts';
 import { SignedInClient, tokenMinter } from '../infra/testing/signedIn.ts';
-import { duelSetup } from '../rooms/battle/fixtures.e2e.ts';
+import { duelSetup } from '../rooms/battle/testing/fixtures.e2e.ts';
 import { cpuSeconds } from './proc.ts';
 import { percentile, report, round } from './stats.ts';
 

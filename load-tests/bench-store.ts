@@ -12,7 +12,7 @@ import { z } from 'zod';
 import { defineEvent, EventCatalog } from '../events/catalog.ts';
 import { openPgExecutor } from '../events/sql/pgExecutor.ts';
 import { openSqlEventStore } from '../events/sql/sqlEventStore.ts';
-import { createTestSchema, testDatabaseUrl } from '../events/sql/testing.ts';
+import { createTestSchema, testDatabaseUrl } from '../events/sql/testing/schema.ts';
 import { cpuSecondsOf } from './proc.ts';
 import { percentile, report, round } from './stats.ts';
 

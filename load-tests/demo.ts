@@ -5,7 +5,7 @@
 import { Client, type Room } from '@colyseus/sdk';
 import { z } from 'zod';
 import type { BattleView } from '../rooms/battle/state.ts';
-import { duelSetup } from '../rooms/battle/fixtures.e2e.ts';
+import { duelSetup } from '../rooms/battle/testing/fixtures.e2e.ts';
 import type { RaidView } from '../rooms/raid/state.ts';
 import type { RitualView } from '../rooms/ritual/state.ts';
 import { playBattle } from './bots/battleBot.ts';

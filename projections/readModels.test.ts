@@ -7,7 +7,7 @@ import { pino } from 'pino';
 import type { SqlExecutor } from '../events/sql/executor.ts';
 import { openPgExecutor } from '../events/sql/pgExecutor.ts';
 import { openSqlEventStore } from '../events/sql/sqlEventStore.ts';
-import { createTestSchema, testDatabaseUrl, type TestSchema } from '../events/sql/testing.ts';
+import { createTestSchema, testDatabaseUrl, type TestSchema } from '../events/sql/testing/schema.ts';
 import type { EventStore } from '../events/store.ts';
 import { createCatalog } from '../infra/catalog.ts';
 import { processManagers } from '../infra/processors.ts';

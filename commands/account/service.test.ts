@@ -5,7 +5,7 @@ import { after, before, describe, test } from 'node:test';
 import { openPgExecutor } from '../../events/sql/pgExecutor.ts';
 import type { SqlExecutor } from '../../events/sql/executor.ts';
 import { openSqlEventStore } from '../../events/sql/sqlEventStore.ts';
-import { createTestSchema, testDatabaseUrl, type TestSchema } from '../../events/sql/testing.ts';
+import { createTestSchema, testDatabaseUrl, type TestSchema } from '../../events/sql/testing/schema.ts';
 import type { EventStore } from '../../events/store.ts';
 import { createCatalog } from '../../infra/catalog.ts';
 import { identityStreamId, playerStreamId, type Identity } from './model.ts';

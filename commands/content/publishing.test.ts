@@ -10,7 +10,7 @@ import { fileURLToPath } from 'node:url';
 import type { SqlExecutor } from '../../events/sql/executor.ts';
 import { openPgExecutor } from '../../events/sql/pgExecutor.ts';
 import { openSqlEventStore } from '../../events/sql/sqlEventStore.ts';
-import { testDatabaseUrl } from '../../events/sql/testing.ts';
+import { testDatabaseUrl } from '../../events/sql/testing/schema.ts';
 import type { EventStore } from '../../events/store.ts';
 import { createCatalog } from '../../infra/catalog.ts';
 import { startTestGameServer, type TestGameServer } from '../../infra/testing/gameServer.ts';

@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { openPgExecutor } from '../../events/sql/pgExecutor.ts';
 import { openSqlEventStore } from '../../events/sql/sqlEventStore.ts';
-import { createTestSchema, testDatabaseUrl, type TestSchema } from '../../events/sql/testing.ts';
+import { createTestSchema, testDatabaseUrl, type TestSchema } from '../../events/sql/testing/schema.ts';
 import type { SqlExecutor } from '../../events/sql/executor.ts';
 import type { EventStore } from '../../events/store.ts';
 import { createCatalog } from '../../infra/catalog.ts';

@@ -6,7 +6,7 @@ import { pino } from 'pino';
 import { EventCatalog } from '../../events/catalog.ts';
 import { openPgExecutor } from '../../events/sql/pgExecutor.ts';
 import { openSqlEventStore } from '../../events/sql/sqlEventStore.ts';
-import { createTestSchema, testDatabaseUrl, type TestSchema } from '../../events/sql/testing.ts';
+import { createTestSchema, testDatabaseUrl, type TestSchema } from '../../events/sql/testing/schema.ts';
 import type { EventStore } from '../../events/store.ts';
 import { createCatalog } from '../../infra/catalog.ts';
 import type { SqlExecutor } from '../../events/sql/executor.ts';

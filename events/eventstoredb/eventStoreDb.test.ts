@@ -11,7 +11,7 @@ import { after, before, describe, test } from 'node:test';
 import { EventStoreDBClient, jsonEvent, type JSONType } from '@eventstore/db-client';
 import { z } from 'zod';
 import { defineEvent, EventCatalog } from '../catalog.ts';
-import { eventStoreContract } from '../contract.suite.ts';
+import { eventStoreContract } from '../testing/contract.suite.ts';
 import { EventDecodeError, StoreUnavailable } from '../errors.ts';
 import { verifyStream } from '../hashChain.ts';
 import type { EventStore } from '../store.ts';

@@ -11,8 +11,8 @@ import type { EventStore, Subscription } from '../store.ts';
 import type { SqlExecutor } from './executor.ts';
 import { openPgExecutor } from './pgExecutor.ts';
 import { openSqlEventStore } from './sqlEventStore.ts';
-import { createTestSchema, testDatabaseUrl } from './testing.ts';
-import type { TestSchema } from './testing.ts';
+import { createTestSchema, testDatabaseUrl } from './testing/schema.ts';
+import type { TestSchema } from './testing/schema.ts';
 
 const WRITERS = 8;
 const STREAMS = 200;

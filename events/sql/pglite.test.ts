@@ -1,6 +1,6 @@
 // The event store contract on embedded PGlite (in memory here; on disk when served).
 import pg from 'pg';
-import { eventStoreContract } from '../contract.suite.ts';
+import { eventStoreContract } from '../testing/contract.suite.ts';
 import { openPgliteExecutor } from './pgliteExecutor.ts';
 import { openSqlEventStore } from './sqlEventStore.ts';
 

@@ -1,9 +1,9 @@
 // The event store contract on a real PostgreSQL, in a schema of this file's own.
 import pg from 'pg';
-import { eventStoreContract } from '../contract.suite.ts';
+import { eventStoreContract } from '../testing/contract.suite.ts';
 import { openPgExecutor } from './pgExecutor.ts';
 import { openSqlEventStore } from './sqlEventStore.ts';
-import { createTestSchema, testDatabaseUrl } from './testing.ts';
+import { createTestSchema, testDatabaseUrl } from './testing/schema.ts';
 
 eventStoreContract('postgres', async () => {
   const schema = await createTestSchema('contract');

@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { Redis } from 'ioredis';
-import { duelSetup } from '../../rooms/battle/fixtures.e2e.ts';
+import { duelSetup } from '../../rooms/battle/testing/fixtures.e2e.ts';
 import type { BattleView } from '../../rooms/battle/state.ts';
 import type { Refused } from '../../rooms/shared/messages.ts';
 import { dropRedisKeys, startTestGameServer, testRedisUrl, type TestGameServer } from '../testing/gameServer.ts';

@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { after, before, test } from 'node:test';
 import { MatchMakeError } from '@colyseus/sdk';
-import { duelSetup } from '../../rooms/battle/fixtures.e2e.ts';
+import { duelSetup } from '../../rooms/battle/testing/fixtures.e2e.ts';
 import type { BattleView } from '../../rooms/battle/state.ts';
 import type { Refused } from '../../rooms/shared/messages.ts';
 import { quiet, until } from '../testing/roomClient.ts';

@@ -9,7 +9,7 @@ import type { RecordedEvent } from '../../events/envelope.ts';
 import type { SqlExecutor } from '../../events/sql/executor.ts';
 import { openPgExecutor } from '../../events/sql/pgExecutor.ts';
 import { openSqlEventStore } from '../../events/sql/sqlEventStore.ts';
-import { createTestSchema, testDatabaseUrl, type TestSchema } from '../../events/sql/testing.ts';
+import { createTestSchema, testDatabaseUrl, type TestSchema } from '../../events/sql/testing/schema.ts';
 import type { EventStore } from '../../events/store.ts';
 import { battlePlayers, battleSetup, recordRoom, simulateRoom } from '../../load-tests/simulate/room.ts';
 import { battleKind } from '../../rooms/battle/room.ts';

@@ -4,7 +4,7 @@
 // sign in as guests first (POST /auth/guest) and join with their session tokens.
 // Also GET /healthz must answer 200. Exits 0 when every step passed, 1 otherwise.
 import { Client, type Room } from '@colyseus/sdk';
-import { duelSetup } from '../../rooms/battle/fixtures.e2e.ts';
+import { duelSetup } from '../../rooms/battle/testing/fixtures.e2e.ts';
 import type { Refused } from '../../rooms/shared/messages.ts';
 import type { BattleView } from '../../rooms/battle/state.ts';
 

@@ -7,7 +7,7 @@ import { execFile } from 'node:child_process';
 import { after, before, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { Redis } from 'ioredis';
-import { createTestSchema, testDatabaseUrl, type TestSchema } from '../../events/sql/testing.ts';
+import { createTestSchema, testDatabaseUrl, type TestSchema } from '../../events/sql/testing/schema.ts';
 import { freePort, startServerProcess, type ServerProcess } from '../testing/process.ts';
 import { testJwtSecret, tokenMinter } from '../testing/signedIn.ts';
 

@@ -10,7 +10,7 @@ import type { RecordedEvent } from '../../events/envelope.ts';
 import { EventDeduplicator } from './consumer.ts';
 import type { RelayedEvent } from './messages.ts';
 import { createKafkaRelay } from './relay.ts';
-import { deleteTopics, eventually, recordedEvents, sharedBrokers, testKafka, testLogger, uniquePrefix } from './testing.ts';
+import { deleteTopics, eventually, recordedEvents, sharedBrokers, testKafka, testLogger, uniquePrefix } from './testing/broker.ts';
 import { startServerProcess } from '../testing/process.ts';
 import { createWarehouseLoader } from './warehouse.ts';
 

@@ -9,7 +9,7 @@ import type { RecordedEvent } from '../../events/envelope.ts';
 import type { SqlExecutor } from '../../events/sql/executor.ts';
 import { openPgExecutor } from '../../events/sql/pgExecutor.ts';
 import { openSqlEventStore } from '../../events/sql/sqlEventStore.ts';
-import { createTestSchema, testDatabaseUrl, type TestSchema } from '../../events/sql/testing.ts';
+import { createTestSchema, testDatabaseUrl, type TestSchema } from '../../events/sql/testing/schema.ts';
 import type { EventStore } from '../../events/store.ts';
 import { defineReactor, openProjectionRunner } from '../../projections/index.ts';
 import { ensureCheckpointTable, insertCheckpoint } from '../../projections/runner/checkpoints.ts';
@@ -21,7 +21,7 @@ import { createKafkaRelay } from './relay.ts';
 import {
   deleteTopics, eventually, messageCount, ownBroker, readRaw, readWholeLog, sharedBrokers, startWriter, syntheticStreams, testKafka, testLogger,
   uniquePrefix, type RawMessage,
-} from './testing.ts';
+} from './testing/broker.ts';
 import { startServerProcess } from '../testing/process.ts';
 
 const categories = ['battle', 'raid', 'wallet', 'player'];

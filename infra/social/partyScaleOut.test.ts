@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import type { Room } from '@colyseus/sdk';
 import { Redis } from 'ioredis';
-import { createTestSchema, testDatabaseUrl, type TestSchema } from '../../events/sql/testing.ts';
+import { createTestSchema, testDatabaseUrl, type TestSchema } from '../../events/sql/testing/schema.ts';
 import type { Matched } from '../../rooms/matchmaking/room.ts';
 import type { PartyQueued } from '../../rooms/party/model.ts';
 import type { PartyView } from '../../rooms/party/state.ts';

@@ -8,7 +8,7 @@ import { pino } from 'pino';
 import type { SqlExecutor } from '../../events/sql/executor.ts';
 import { openPgExecutor } from '../../events/sql/pgExecutor.ts';
 import { openSqlEventStore } from '../../events/sql/sqlEventStore.ts';
-import { createTestSchema, testDatabaseUrl } from '../../events/sql/testing.ts';
+import { createTestSchema, testDatabaseUrl } from '../../events/sql/testing/schema.ts';
 import type { EventStore } from '../../events/store.ts';
 import { openProjectionRunner, type Processor, type ProjectionRunner } from '../../projections/index.ts';
 import type { Role } from '../../rooms/shared/access.ts';

@@ -8,7 +8,7 @@ import { verifyStream } from '../../events/hashChain.ts';
 import { openPgExecutor } from '../../events/sql/pgExecutor.ts';
 import type { SqlExecutor } from '../../events/sql/executor.ts';
 import { openSqlEventStore } from '../../events/sql/sqlEventStore.ts';
-import { createTestSchema, testDatabaseUrl, type TestSchema } from '../../events/sql/testing.ts';
+import { createTestSchema, testDatabaseUrl, type TestSchema } from '../../events/sql/testing/schema.ts';
 import type { EventStore } from '../../events/store.ts';
 import { createCatalog } from '../../infra/catalog.ts';
 import { RoomActor } from '../../rooms/shared/actor.ts';

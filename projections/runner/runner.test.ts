@@ -9,7 +9,7 @@ import { defineEvent, EventCatalog } from '../../events/catalog.ts';
 import type { SqlExecutor, SqlQueryable } from '../../events/sql/executor.ts';
 import { openPgExecutor } from '../../events/sql/pgExecutor.ts';
 import { openSqlEventStore } from '../../events/sql/sqlEventStore.ts';
-import { createTestSchema, testDatabaseUrl, type TestSchema } from '../../events/sql/testing.ts';
+import { createTestSchema, testDatabaseUrl, type TestSchema } from '../../events/sql/testing/schema.ts';
 import type { EventStore } from '../../events/store.ts';
 import { defineProjection, defineReactor, type Projection } from '../../events/processor.ts';
 import { openProjectionRunner, type ProjectionRunner } from './runner.ts';

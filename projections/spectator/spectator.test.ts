@@ -7,13 +7,13 @@ import { pino } from 'pino';
 import type { SqlExecutor } from '../../events/sql/executor.ts';
 import { openPgExecutor } from '../../events/sql/pgExecutor.ts';
 import { openSqlEventStore } from '../../events/sql/sqlEventStore.ts';
-import { createTestSchema, testDatabaseUrl, type TestSchema } from '../../events/sql/testing.ts';
+import { createTestSchema, testDatabaseUrl, type TestSchema } from '../../events/sql/testing/schema.ts';
 import type { EventStore } from '../../events/store.ts';
 import { createCatalog } from '../../infra/catalog.ts';
 import { openProjectionRunner, type ProjectionRunner } from '../runner/runner.ts';
 import { playBattle, playRaid, playRitual, snapshot } from '../testing/matches.ts';
 import { foldSummary, LAST_ACTIONS, liveMatches, spectatorProjection, summaryOf } from './index.ts';
-import { narrate } from './testing.ts';
+import { narrate } from './testing/feed.ts';
 
 describe('spectator feed read model (PostgreSQL)', () => {
   let schema: TestSchema;

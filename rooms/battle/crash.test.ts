@@ -9,7 +9,7 @@ import type { Room } from '@colyseus/sdk';
 import { verifyStream } from '../../events/hashChain.ts';
 import { openPgExecutor } from '../../events/sql/pgExecutor.ts';
 import { openSqlEventStore } from '../../events/sql/sqlEventStore.ts';
-import { createTestSchema, testDatabaseUrl, type TestSchema } from '../../events/sql/testing.ts';
+import { createTestSchema, testDatabaseUrl, type TestSchema } from '../../events/sql/testing/schema.ts';
 import type { EventStore } from '../../events/store.ts';
 import type { SqlExecutor } from '../../events/sql/executor.ts';
 import { createCatalog } from '../../infra/catalog.ts';
@@ -17,7 +17,7 @@ import { freePort, startServerProcess, type ServerProcess } from '../../infra/te
 import { SignedInClient } from '../../infra/testing/signedIn.ts';
 import { playBattle } from '../../load-tests/bots/battleBot.ts';
 import { replay } from '../../events/tick/replay.ts';
-import { duelSetup } from './fixtures.e2e.ts';
+import { duelSetup } from './testing/fixtures.e2e.ts';
 import { battleKind } from './room.ts';
 import type { BattleView } from './state.ts';
 import { quiet, until } from '../../infra/testing/roomClient.ts';

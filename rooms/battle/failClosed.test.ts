@@ -10,7 +10,7 @@ import { startTcpProxy, type TcpProxy } from '../../infra/testing/tcpProxy.ts';
 import { playBattle } from '../../load-tests/bots/battleBot.ts';
 import type { Refused, RoomStatusMessage } from '../shared/messages.ts';
 import { replay } from '../../events/tick/replay.ts';
-import { duelSetup } from './fixtures.e2e.ts';
+import { duelSetup } from './testing/fixtures.e2e.ts';
 import type { BattleState } from './model.ts';
 import { battleKind } from './room.ts';
 import type { BattleView } from './state.ts';

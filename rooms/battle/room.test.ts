@@ -6,7 +6,7 @@ import { matchMaker } from '@colyseus/core';
 import { startTestGameServer, type TestGameServer } from '../../infra/testing/gameServer.ts';
 import { playBattle } from '../../load-tests/bots/battleBot.ts';
 import type { BattleEvent } from './events.ts';
-import { duelSetup } from './fixtures.e2e.ts';
+import { duelSetup } from './testing/fixtures.e2e.ts';
 import type { BattleState } from './model.ts';
 import { battleDecider } from './rules.ts';
 import type { BattleView } from './state.ts';

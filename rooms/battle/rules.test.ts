@@ -9,7 +9,7 @@ import type { SpecOutcome } from '../../events/testing/specs.ts';
 import type { BattleEvent } from './events.ts';
 import {
   START, cast, created, critContent, draws, forfeit, given, play, seeded, squads, statusOn, wounded,
-} from './fixtures.ts';
+} from './testing/fixtures.ts';
 import type { BattleState } from './model.ts';
 import { battleRefusalCodes, type BattleRefusalCode } from './refusals.ts';
 import { createBattle } from './setup.ts';

@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { BattleEvent } from './events.ts';
-import { START, TICK_LIMIT, cast, created, given, play, squads, statusOn, wounded } from './fixtures.ts';
+import { START, TICK_LIMIT, cast, created, given, play, squads, statusOn, wounded } from './testing/fixtures.ts';
 import type { StatusInstance } from './model.ts';
 
 const LAST = START + TICK_LIMIT - 1;

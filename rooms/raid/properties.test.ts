@@ -12,7 +12,7 @@ import { nextInt } from '../../events/tick/prng.ts';
 import { assertReplays, deepFreeze } from '../../events/testing/ruleTesting.ts';
 import type { RaidCommand } from './commands.ts';
 import { raidEventDefinitions, type RaidEvent } from './events.ts';
-import { decider, quickContent as content } from './fixtures.ts';
+import { decider, quickContent as content } from './testing/fixtures.ts';
 import { bossDefinition, type RaidState } from './model.ts';
 import { readyAbilities } from './boss.ts';
 import { createRaid } from './setup.ts';

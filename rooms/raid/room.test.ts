@@ -6,7 +6,7 @@ import { startTestGameServer, type TestGameServer } from '../../infra/testing/ga
 import { playRaid } from '../../load-tests/bots/raidBot.ts';
 import { fold } from '../../events/decider.ts';
 import { roomEventTypes } from '../../events/tick/roomEvents.ts';
-import { cast, created, decider as fixtureDecider, START, wounded } from './fixtures.ts';
+import { cast, created, decider as fixtureDecider, START, wounded } from './testing/fixtures.ts';
 import { raidDecider, type RaidEvent, type RaidState } from './index.ts';
 import { raidMirror, RaidView } from './state.ts';
 import { foldStream as foldRoomStream, liveState as liveRoomState, nextRefusal, until } from '../../infra/testing/roomClient.ts';

@@ -6,10 +6,10 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { loadContent } from '../../events/content/index.ts';
-import { tide, zephyr } from '../battle/fixtures.ts';
+import { tide, zephyr } from '../battle/testing/fixtures.ts';
 import type { SpecOutcome } from '../../events/testing/specs.ts';
 import type { RaidEvent } from './events.ts';
-import { START, cast, created, draws, forfeit, given, play, seeded, statusOn, trio, wounded } from './fixtures.ts';
+import { START, cast, created, draws, forfeit, given, play, seeded, statusOn, trio, wounded } from './testing/fixtures.ts';
 import type { RaidState } from './model.ts';
 import { raidRefusalCodes, type RaidRefusalCode } from './refusals.ts';
 import { createRaid, type RaidSetup } from './setup.ts';

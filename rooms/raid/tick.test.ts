@@ -7,7 +7,7 @@ import type { PrngState } from '../../events/tick/prng.ts';
 import { fold } from '../../events/decider.ts';
 import { pickTargets } from './boss.ts';
 import type { RaidEvent } from './events.ts';
-import { CADENCE, START, TICK_LIMIT, cast, created, decider, draws, forfeit, given, play, seeded, statusOn, trio, wounded } from './fixtures.ts';
+import { CADENCE, START, TICK_LIMIT, cast, created, decider, draws, forfeit, given, play, seeded, statusOn, trio, wounded } from './testing/fixtures.ts';
 
 const LAST = START + TICK_LIMIT - 1;
 const phase = (fromPhaseId: string, toPhaseId: string, attackPercent: number): RaidEvent =>

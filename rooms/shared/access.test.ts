@@ -8,7 +8,7 @@ import { MatchMakeError } from '@colyseus/sdk';
 import { AccessTokens } from '../../infra/auth/tokens.ts';
 import { startTestGameServer, type TestGameServer } from '../../infra/testing/gameServer.ts';
 import { nextRefusal, quiet, until } from '../../infra/testing/roomClient.ts';
-import { duelSetup } from '../battle/fixtures.e2e.ts';
+import { duelSetup } from '../battle/testing/fixtures.e2e.ts';
 import type { BattleView } from '../battle/state.ts';
 
 const secret = randomBytes(32).toString('base64url');

@@ -7,7 +7,7 @@ import { matchMaker } from '@colyseus/core';
 import type { Room } from '@colyseus/sdk';
 import { startTestGameServer, type TestGameServer } from '../../infra/testing/gameServer.ts';
 import { until } from '../../infra/testing/roomClient.ts';
-import { duelSetup } from '../battle/fixtures.e2e.ts';
+import { duelSetup } from '../battle/testing/fixtures.e2e.ts';
 import type { BattleView } from '../battle/state.ts';
 import { CLOSE_REPLACED, SPECTATORS_PER_ROOM } from './admission.ts';
 

@@ -8,7 +8,7 @@ import { openSqlEventStore } from '../../events/sql/sqlEventStore.ts';
 import type { RecordedEvent } from '../../events/envelope.ts';
 import type { EventStore } from '../../events/store.ts';
 import { createCatalog } from '../../infra/catalog.ts';
-import { duelSetup } from '../battle/fixtures.e2e.ts';
+import { duelSetup } from '../battle/testing/fixtures.e2e.ts';
 import { battleKind, BattleRoomSetup } from '../battle/room.ts';
 import { RoomActor } from './actor.ts';
 import { replay } from '../../events/tick/replay.ts';

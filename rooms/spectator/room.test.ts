@@ -6,7 +6,7 @@ import { after, before, describe, test } from 'node:test';
 import type { Room } from '@colyseus/sdk';
 import { battlePlayers, battleSetup, batchesOf, simulateRoom } from '../../load-tests/simulate/room.ts';
 import { spectatorProjection, summaryOf, type MatchSummary } from '../../projections/spectator/index.ts';
-import { narrate } from '../../projections/spectator/testing.ts';
+import { narrate } from '../../projections/spectator/testing/feed.ts';
 import { startTestGameServer, type TestGameServer } from '../../infra/testing/gameServer.ts';
 import { battleKind } from '../battle/room.ts';
 

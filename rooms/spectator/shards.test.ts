@@ -8,7 +8,7 @@ import type { Room } from '@colyseus/sdk';
 import { startTestGameServer, type TestGameServer } from '../../infra/testing/gameServer.ts';
 import { until } from '../../infra/testing/roomClient.ts';
 import { playBattle } from '../../load-tests/bots/battleBot.ts';
-import { duelSetup } from '../battle/fixtures.e2e.ts';
+import { duelSetup } from '../battle/testing/fixtures.e2e.ts';
 import type { BattleView } from '../battle/state.ts';
 
 let server: TestGameServer;

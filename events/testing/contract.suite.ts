@@ -6,11 +6,11 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { z } from 'zod';
-import { defineEvent, EventCatalog } from './catalog.ts';
-import type { RecordedEvent } from './envelope.ts';
-import { EventDecodeError, ExpectedVersionConflict, IdempotencyConflict, InvalidAppend } from './errors.ts';
-import { verifyStream } from './hashChain.ts';
-import type { EventStore } from './store.ts';
+import { defineEvent, EventCatalog } from '../catalog.ts';
+import type { RecordedEvent } from '../envelope.ts';
+import { EventDecodeError, ExpectedVersionConflict, IdempotencyConflict, InvalidAppend } from '../errors.ts';
+import { verifyStream } from '../hashChain.ts';
+import type { EventStore } from '../store.ts';
 
 export type ContractHarness = {
   /** Opens a store over the harness's one database (again and again, e.g. with a newer catalog). */

@@ -1,5 +1,5 @@
 // Line-ups for end-to-end battles.
-import type { BattleRoomSetup } from './room.ts';
+import type { BattleRoomSetup } from '../room.ts';
 
 export function duelSetup(p1: string, p2: string, overrides: Partial<BattleRoomSetup> = {}): { setup: object } {
   return {

@@ -10,14 +10,14 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import type { Kafka } from 'kafkajs';
 import { pino } from 'pino';
-import type { RecordedEvent } from '../../events/envelope.ts';
-import type { EventStore } from '../../events/store.ts';
-import { freePort } from '../testing/process.ts';
-import { createKafka } from './client.ts';
-import { fromKafkaMessage, headerText, type RelayedEvent } from './messages.ts';
+import type { RecordedEvent } from '../../../events/envelope.ts';
+import type { EventStore } from '../../../events/store.ts';
+import { freePort } from '../../testing/process.ts';
+import { createKafka } from '../client.ts';
+import { fromKafkaMessage, headerText, type RelayedEvent } from '../messages.ts';
 
 const run = promisify(execFile);
-const scripts = new URL('../dev/kafka/', import.meta.url).pathname;
+const scripts = new URL('../../dev/kafka/', import.meta.url).pathname;
 
 export const sharedBrokers = (process.env.KAFKA_BROKERS ?? '127.0.0.1:9092').split(',');
 

@@ -1,14 +1,14 @@
 // Test support for raid specs: battle's round-numbered oracles, a test boss (the golem)
 // with round numbers and one ability per phase (so its picks are forced and expected
 // damage can be worked out by hand), content variants, and builders for events/commands.
-import { contentByVersion, parseContent, type Content, type ContentInput } from '../../events/content/index.ts';
-import { ember, statusesAfter, tide, zephyr } from '../battle/fixtures.ts';
-import { seedPrng } from '../../events/tick/prng.ts';
-import { checkAgainst, playOn } from '../../events/testing/ruleTesting.ts';
-import { specFor } from '../../events/testing/specs.ts';
-import { raidEventDefinitions, type RaidCreated } from './events.ts';
-import { raidRulesVersion, type RaidParticipant } from './model.ts';
-import { createRaidDecider } from './rules.ts';
+import { contentByVersion, parseContent, type Content, type ContentInput } from '../../../events/content/index.ts';
+import { ember, statusesAfter, tide, zephyr } from '../../battle/testing/fixtures.ts';
+import { seedPrng } from '../../../events/tick/prng.ts';
+import { checkAgainst, playOn } from '../../../events/testing/ruleTesting.ts';
+import { specFor } from '../../../events/testing/specs.ts';
+import { raidEventDefinitions, type RaidCreated } from '../events.ts';
+import { raidRulesVersion, type RaidParticipant } from '../model.ts';
+import { createRaidDecider } from '../rules.ts';
 
 export const SEED = 'raid-spec-seed-0001';
 export const START = 10;
@@ -104,8 +104,8 @@ export function created(
 }
 
 // Commands and combat facts are battle's, so are their builders.
-export { cast, forfeit, wounded } from '../battle/fixtures.ts';
-export { draws } from '../../events/testing/ruleTesting.ts';
+export { cast, forfeit, wounded } from '../../battle/testing/fixtures.ts';
+export { draws } from '../../../events/testing/ruleTesting.ts';
 
 export const seeded = seedPrng(SEED);
 

@@ -1,8 +1,8 @@
 // Test support for the spectator feed: records a narration of a room event, as the
 // narrator reactor would (infra/narrator), without asking a model.
-import type { RecordedEvent } from '../../events/envelope.ts';
-import type { EventStore } from '../../events/store.ts';
-import { narrationEventId, narrationStreamOf, type NarrationData } from '../narration/events.ts';
+import type { RecordedEvent } from '../../../events/envelope.ts';
+import type { EventStore } from '../../../events/store.ts';
+import { narrationEventId, narrationStreamOf, type NarrationData } from '../../narration/events.ts';
 
 export async function narrate(store: EventStore, source: RecordedEvent, text: string): Promise<RecordedEvent> {
   const data: NarrationData = {

@@ -1,14 +1,14 @@
 // Test support for battle specs: hand-built oracles with round numbers (so expected damage
 // can be worked out by hand in a comment), content variants without randomness in the
 // outcome, and small builders for events and commands.
-import { contentByVersion, parseContent, type Content } from '../../events/content/index.ts';
-import { seedPrng, type PrngState } from '../../events/tick/prng.ts';
-import { checkAgainst, playOn } from '../../events/testing/ruleTesting.ts';
-import { specFor } from '../../events/testing/specs.ts';
-import type { CastAbility, Forfeit } from './commands.ts';
-import { BattleCreated, battleEventDefinitions, type DamageDealt, type StatusApplied } from './events.ts';
-import { BATTLE_RULES_VERSION, type OracleSnapshot, type Participant, type StatusInstance, type Wager } from './model.ts';
-import { createBattleDecider } from './rules.ts';
+import { contentByVersion, parseContent, type Content } from '../../../events/content/index.ts';
+import { seedPrng, type PrngState } from '../../../events/tick/prng.ts';
+import { checkAgainst, playOn } from '../../../events/testing/ruleTesting.ts';
+import { specFor } from '../../../events/testing/specs.ts';
+import type { CastAbility, Forfeit } from '../commands.ts';
+import { BattleCreated, battleEventDefinitions, type DamageDealt, type StatusApplied } from '../events.ts';
+import { BATTLE_RULES_VERSION, type OracleSnapshot, type Participant, type StatusInstance, type Wager } from '../model.ts';
+import { createBattleDecider } from '../rules.ts';
 
 export const SEED = 'spec-seed-0000000001';
 export const START = 10;
@@ -96,7 +96,7 @@ export const cast = (playerId: string, oracleId: string, abilityId: string, targ
 });
 export const forfeit = (playerId: string): Forfeit => ({ type: 'Forfeit', playerId });
 
-export { draws } from '../../events/testing/ruleTesting.ts';
+export { draws } from '../../../events/testing/ruleTesting.ts';
 
 export const seeded = seedPrng(SEED);
 
