@@ -2,6 +2,7 @@
 import { accountEventDefinitions } from '../commands/account/events.ts';
 import { contentEventDefinitions } from '../commands/content/events.ts';
 import { purchaseEventDefinitions } from '../commands/purchases/events.ts';
+import { questEventDefinitions } from '../commands/quests/events.ts';
 import { walletEventDefinitions } from '../commands/wallet/events.ts';
 import { EventCatalog, type EventDefinition } from '../events/catalog.ts';
 import { auditEventDefinitions } from '../projections/anticheat/events.ts';
@@ -13,5 +14,5 @@ import { narratorEventDefinitions } from '../projections/narration/events.ts';
 
 /** Every event type the game records; `more` for a kind or aggregate composed in beside them. */
 export function createCatalog(more: readonly EventDefinition[] = []): EventCatalog {
-  return new EventCatalog([...roomEventDefinitions, ...battleEventDefinitions, ...raidEventDefinitions, ...ritualEventDefinitions, ...auditEventDefinitions, ...walletEventDefinitions, ...purchaseEventDefinitions, ...narratorEventDefinitions, ...accountEventDefinitions, ...contentEventDefinitions, ...more]);
+  return new EventCatalog([...roomEventDefinitions, ...battleEventDefinitions, ...raidEventDefinitions, ...ritualEventDefinitions, ...auditEventDefinitions, ...walletEventDefinitions, ...purchaseEventDefinitions, ...narratorEventDefinitions, ...accountEventDefinitions, ...contentEventDefinitions, ...questEventDefinitions, ...more]);
 }

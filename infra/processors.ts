@@ -6,6 +6,8 @@
 //   processor                 role       declared in                          produces
 //   the read models           projector  projections/*/projection.ts          read-model tables
 //   wallet_payouts            projector  commands/wallet/payouts.ts           wallet commands
+//   quest_progress            projector  commands/quests/progress.ts          quest-log progress
+//   quest_rewards             projector  commands/quests/rewards.ts           wallet credits for claimed quests
 //   audit_worker              audit      projections/anticheat/auditWorker.ts AuditCompleted
 //   narrator, codex lore      narrator   projections/narration/reactor.ts     NarrationGenerated
 //   spectator publisher       discord    infra/discord/publisher.ts           Discord messages
@@ -14,6 +16,7 @@
 // The relay runs in a runner of its own (one page is one produce round, so its pages are
 // larger); the others share the role's projector.
 import type { Logger } from 'pino';
+import { createQuestProgressReactor, createQuestRewardsReactor, QuestService } from '../commands/quests/index.ts';
 import { createPayoutsReactor } from '../commands/wallet/payouts.ts';
 import { WalletService } from '../commands/wallet/service.ts';
 import type { EventCatalog } from '../events/catalog.ts';
@@ -56,6 +59,7 @@ type Registered = {
 export const processorRegistry: readonly Registered[] = [
   { role: 'projector', runner: 'projector', build: () => readModels(roomRules) },
   { role: 'projector', runner: 'projector', build: ({ store, wallets }) => processManagers(store, wallets) },
+  { role: 'projector', runner: 'projector', build: ({ store, wallets, logger }) => questReactors(store, wallets, logger) },
   {
     role: 'audit',
     runner: 'projector',
@@ -78,4 +82,10 @@ export function processorsOf(runs: (role: Role) => boolean, services: ProcessorS
 /** What turns outcomes into money: enough for the benchmarks, which need the wallet events in the log. */
 export function processManagers(store: EventStore, wallets: WalletService = new WalletService({ store })): Processor[] {
   return [createPayoutsReactor({ wallets, store })];
+}
+
+/** What turns outcomes into quest progress, and claimed quests into money. */
+export function questReactors(store: EventStore, wallets: WalletService = new WalletService({ store }), logger?: Logger): Processor[] {
+  const log = logger?.child({ component: 'quests' });
+  return [createQuestProgressReactor({ quests: new QuestService({ store }), store, ...(log ? { logger: log } : {}) }), createQuestRewardsReactor({ wallets, ...(log ? { logger: log } : {}) })];
 }
