@@ -111,7 +111,7 @@ async function main(): Promise<void> {
       : await startProjector(instrumented, logger, { processors: processorsOf((part) => part === 'projector' || part === 'audit', { store, db: opened.db, schema: opened.schema, catalog, logger, wallets }), start: false });
     const purchases = createPurchaseService({ store, wallets, config, logger });
     game = await startGameServer(config, instrumented, logger, {
-      routes: [...apiRoutes({ opened: instrumented, projector: operations, purchases }), ...discord.routes],
+      routes: [...apiRoutes({ opened: instrumented, projector: operations, purchases, rooms: { host: (kind, roomId) => game!.hostRoom(kind, roomId) } }), ...discord.routes],
       endpoints: metricsRoutes(metrics),
       onTick: metrics.onTick,
       drain: drainer.rooms,

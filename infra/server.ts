@@ -1,7 +1,7 @@
 // The game server process: Colyseus over the chosen transport, its HTTP routes, and
 // the event store every room writes to.
 import { randomBytes } from 'node:crypto';
-import { createEndpoint, createRouter, Server } from '@colyseus/core';
+import { createEndpoint, createRouter, matchMaker, Server } from '@colyseus/core';
 import type { RoomServices } from '../rooms/shared/colyseusRoom.ts';
 import { createAuth, type Auth, type AuthOverrides } from './auth/index.ts';
 import type { Config } from './config.ts';
@@ -23,6 +23,8 @@ export type GameServer = {
   markReady(): void;
   /** Brings back the open rooms no live process hosts (another process's drain handed them over: infra/drain.ts). */
   resumeOpenRooms(): Promise<string[]>;
+  /** Hosts the room of a stream that holds its creation event (a story encounter), unless it is hosted here already. */
+  hostRoom(kind: string, roomId: string): Promise<void>;
   stop(): Promise<void>;
 };
 
@@ -92,6 +94,9 @@ export async function startGameServer(config: Config, opened: Pick<OpenedStore, 
       ready = true;
     },
     resumeOpenRooms: () => scaleOut.resumeOpenRooms(opened.store, roomKinds, services.resumeKey),
+    async hostRoom(kind, roomId) {
+      if (!matchMaker.getLocalRoomById(roomId)) await matchMaker.handleCreateRoom(kind, { resume: { roomId, key: services.resumeKey } });
+    },
     async stop() {
       ready = false;
       await server.gracefullyShutdown(false);
