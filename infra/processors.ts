@@ -10,6 +10,7 @@
 //   quest_rewards             projector  commands/quests/rewards.ts           wallet credits for claimed quests
 //   audit_worker              audit      projections/anticheat/auditWorker.ts AuditCompleted
 //   narrator, codex lore      narrator   projections/narration/reactor.ts     NarrationGenerated
+//   story_narrator            narrator   projections/narration/story.ts       NarrationGenerated (chapters)
 //   spectator publisher       discord    infra/discord/publisher.ts           Discord messages
 //   kafka_relay               relay      infra/kafka/relay.ts                 Kafka records
 //
@@ -30,6 +31,7 @@ import type { Role } from './config.ts';
 import type { KafkaRelay } from './kafka/relay.ts';
 import type { Narrator } from './narrator/index.ts';
 import { codexLoreReactor, narratorReactor } from '../projections/narration/reactor.ts';
+import { storyNarratorReactor } from '../projections/narration/story.ts';
 
 export type ProcessorServices = {
   store: EventStore;
@@ -68,7 +70,7 @@ export const processorRegistry: readonly Registered[] = [
   {
     role: 'narrator',
     runner: 'projector',
-    build: ({ narrator, store, logger, db, schema }) => (narrator ? [narratorReactor({ narrator, store, logger }), codexLoreReactor({ narrator, store, logger, db, schema })] : []),
+    build: ({ narrator, store, logger, db, schema }) => (narrator ? [narratorReactor({ narrator, store, logger }), codexLoreReactor({ narrator, store, logger, db, schema }), storyNarratorReactor({ narrator, store, logger })] : []),
   },
   { role: 'discord', runner: 'projector', build: ({ discord }) => [...(discord ?? [])] },
   { role: 'relay', runner: 'own', build: ({ kafkaRelay }) => (kafkaRelay ? [kafkaRelay.reactor] : []) },
