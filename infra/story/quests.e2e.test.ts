@@ -135,4 +135,15 @@ test('the first chapter: win a battle and perform the Dawn Hymn through real roo
   singers.forEach((s) => s());
   const story = await logUntil((log) => log.chapters.find((c) => c.chapterId === 'tide-rising')?.completed === true, 'the second chapter completed');
   assert.equal(statusOf(story, 'story-tide-call'), 'completed');
+
+  // Its reward grants a codex entry outright (ana never fielded a water oracle), and a title.
+  assert.equal((await api('POST', '/players/ana/quests/story-tide-call/claim')).status, 200);
+  const until2 = Date.now() + 30_000;
+  let tides: { unlocked: boolean; unlockedAt: { streamId: string } | null } | undefined;
+  while (Date.now() < until2 && !tides?.unlocked) {
+    const { body } = await api<{ entries: { id: string; unlocked: boolean; unlockedAt: { streamId: string } | null }[] }>('GET', '/players/ana/codex');
+    tides = body.entries.find((e) => e.id === 'codex/oracle-of-tides');
+  }
+  assert.deepEqual([tides?.unlocked, tides?.unlockedAt?.streamId], [true, 'quests-ana']);
+  await logUntil((log) => log.titles.some((t) => t.id === 'tidecaller'), 'the Tidecaller title');
 });

@@ -50,7 +50,7 @@ export const quests_2026_11_1 = {
     {
       id: 'story-tide-call', cadence: 'story', title: 'The Tide Calls', description: 'Answer the sea: call the tide at the drowned harbour of Sel.',
       requires: { quests: ['story-first-dawn-hymn'] },
-      objectives: [{ kind: 'encounter_won', encounterId: 'harbour-of-sel' }], rewards: { currencies: [{ currency: 'coins', amount: 120 }], codexEntries: ['codex/drowned-choir'], titles: ['tidecaller'] },
+      objectives: [{ kind: 'encounter_won', encounterId: 'harbour-of-sel' }], rewards: { currencies: [{ currency: 'coins', amount: 120 }], codexEntries: ['codex/oracle-of-tides'], titles: ['tidecaller'] },
     },
     {
       id: 'story-leviathan', cadence: 'story', title: 'The Leviathan Stirs', description: 'Face what the tide woke.',
