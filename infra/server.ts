@@ -6,6 +6,7 @@ import type { RoomServices } from '../rooms/shared/colyseusRoom.ts';
 import { createAuth, type Auth, type AuthOverrides } from './auth/index.ts';
 import type { Config } from './config.ts';
 import { installEdge } from './http/edge.ts';
+import { endWholeResponses } from './http/wholeResponses.ts';
 import { openApiDocument } from './http/openapi.ts';
 import { MAX_BODY_BYTES, toEndpoint, type Route } from './http/route.ts';
 import type { OpenedStore } from './eventStore.ts';
@@ -75,6 +76,7 @@ export async function startGameServer(config: Config, opened: Pick<OpenedStore, 
 
   await server.listen(config.PORT, config.HOST);
   // Body limits and the peer address for every HTTP request, matchmaking included (ws transport).
+  if (transport.server) endWholeResponses(transport.server);
   if (transport.server) installEdge(transport.server, { maxBodyBytes: MAX_BODY_BYTES, trustProxy: config.PANTHEON_TRUST_PROXY });
   else logger.warn('this transport has no node:http server: body limits hold for the API routes only, and rate limits key on proxy headers');
   const address = transport.server?.address();
