@@ -6,6 +6,7 @@ import { legionEventDefinitions } from '../commands/legions/events.ts';
 import { contentEventDefinitions } from '../commands/content/events.ts';
 import { flagEventDefinitions } from '../commands/flags/events.ts';
 import { purchaseEventDefinitions } from '../commands/purchases/events.ts';
+import { questEventDefinitions } from '../commands/quests/events.ts';
 import { walletEventDefinitions } from '../commands/wallet/events.ts';
 import { EventCatalog, type EventDefinition } from '../events/catalog.ts';
 import { auditEventDefinitions } from '../projections/anticheat/events.ts';
@@ -17,5 +18,5 @@ import { narratorEventDefinitions } from '../projections/narration/events.ts';
 
 /** Every event type the game records; `more` for a kind or aggregate composed in beside them. */
 export function createCatalog(more: readonly EventDefinition[] = []): EventCatalog {
-  return new EventCatalog([...roomEventDefinitions, ...battleEventDefinitions, ...raidEventDefinitions, ...ritualEventDefinitions, ...auditEventDefinitions, ...walletEventDefinitions, ...purchaseEventDefinitions, ...narratorEventDefinitions, ...accountEventDefinitions, ...contentEventDefinitions, ...friendsEventDefinitions, ...chatEventDefinitions, ...legionEventDefinitions, ...flagEventDefinitions, ...more]);
+  return new EventCatalog([...roomEventDefinitions, ...battleEventDefinitions, ...raidEventDefinitions, ...ritualEventDefinitions, ...auditEventDefinitions, ...walletEventDefinitions, ...purchaseEventDefinitions, ...narratorEventDefinitions, ...accountEventDefinitions, ...contentEventDefinitions, ...friendsEventDefinitions, ...chatEventDefinitions, ...legionEventDefinitions, ...flagEventDefinitions, ...questEventDefinitions, ...more]);
 }

@@ -76,11 +76,11 @@ test('asking for uWebSockets.js where it cannot load says so and exits', async (
   }
 });
 
-test('a projector-role process runs the read models and payouts only, and serves /healthz, /readyz and /metrics', async () => {
+test('a projector-role process runs the read models, payouts and quest reactors only, and serves /healthz, /readyz and /metrics', async () => {
   const port = await freePort();
   const server = run({ PORT: String(port), DATABASE_URL: testDatabaseUrl, PANTHEON_DB_SCHEMA: schema, PANTHEON_ROLE: 'projector' });
   const running = await server.waitFor('projector running');
-  assert.deepEqual(running.processors, ['wallets', 'progression', 'codex', 'leaderboards', 'anticheat', 'spectator', 'friends', 'legions', 'experiments', 'wallet_payouts']);
+  assert.deepEqual(running.processors, ['wallets', 'progression', 'codex', 'leaderboards', 'anticheat', 'spectator', 'friends', 'legions', 'experiments', 'quests', 'wallet_payouts', 'quest_progress', 'quest_rewards']);
   await server.waitFor('ready');
   assert.equal(server.lines.some((line) => line.msg === 'server listening'), false, 'no game server in this role');
   const health = await fetch(`http://127.0.0.1:${port}/healthz`);

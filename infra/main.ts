@@ -145,7 +145,7 @@ async function main(): Promise<void> {
     game = await startGameServer(config, instrumented, logger, {
       ...liveOpsHooks,
       onRoomError: metrics.onRoomError,
-      routes: [...apiRoutes({ opened: instrumented, projector: operations, purchases }), ...socialRoutes(social), ...legionRoutes(social), ...discord.routes, ...liveOpsRoutes],
+      routes: [...apiRoutes({ opened: instrumented, projector: operations, purchases, rooms: { host: (kind, roomId) => game!.hostRoom(kind, roomId) } }), ...socialRoutes(social), ...legionRoutes(social), ...discord.routes, ...liveOpsRoutes],
       social: social.rooms,
       endpoints: metricsRoutes(metrics, config.PANTHEON_METRICS_TOKEN ? { token: config.PANTHEON_METRICS_TOKEN } : {}),
       onTick: metrics.onTick,

@@ -6,14 +6,18 @@
 //   processor                 role       declared in                          produces
 //   the read models           projector  projections/*/projection.ts          read-model tables
 //   wallet_payouts            projector  commands/wallet/payouts.ts           wallet commands
+//   quest_progress            projector  commands/quests/progress.ts          quest-log progress
+//   quest_rewards             projector  commands/quests/rewards.ts           wallet credits for claimed quests
 //   audit_worker              audit      projections/anticheat/auditWorker.ts AuditCompleted
 //   narrator, codex lore      narrator   projections/narration/reactor.ts     NarrationGenerated
+//   story_narrator            narrator   projections/narration/story.ts       NarrationGenerated (chapters)
 //   spectator publisher       discord    infra/discord/publisher.ts           Discord messages
 //   kafka_relay               relay      infra/kafka/relay.ts                 Kafka records
 //
 // The relay runs in a runner of its own (one page is one produce round, so its pages are
 // larger); the others share the role's projector.
 import type { Logger } from 'pino';
+import { createQuestProgressReactor, createQuestRewardsReactor, QuestService } from '../commands/quests/index.ts';
 import { createPayoutsReactor } from '../commands/wallet/payouts.ts';
 import { WalletService } from '../commands/wallet/service.ts';
 import type { EventCatalog } from '../events/catalog.ts';
@@ -27,6 +31,7 @@ import type { Role } from './config.ts';
 import type { KafkaRelay } from './kafka/relay.ts';
 import type { Narrator } from './narrator/index.ts';
 import { codexLoreReactor, narratorReactor } from '../projections/narration/reactor.ts';
+import { storyNarratorReactor } from '../projections/narration/story.ts';
 
 export type ProcessorServices = {
   store: EventStore;
@@ -56,6 +61,7 @@ type Registered = {
 export const processorRegistry: readonly Registered[] = [
   { role: 'projector', runner: 'projector', build: () => readModels(roomRules) },
   { role: 'projector', runner: 'projector', build: ({ store, wallets }) => processManagers(store, wallets) },
+  { role: 'projector', runner: 'projector', build: ({ store, wallets, logger }) => questReactors(store, wallets, logger) },
   {
     role: 'audit',
     runner: 'projector',
@@ -64,7 +70,7 @@ export const processorRegistry: readonly Registered[] = [
   {
     role: 'narrator',
     runner: 'projector',
-    build: ({ narrator, store, logger, db, schema }) => (narrator ? [narratorReactor({ narrator, store, logger }), codexLoreReactor({ narrator, store, logger, db, schema })] : []),
+    build: ({ narrator, store, logger, db, schema }) => (narrator ? [narratorReactor({ narrator, store, logger }), codexLoreReactor({ narrator, store, logger, db, schema }), storyNarratorReactor({ narrator, store, logger })] : []),
   },
   { role: 'discord', runner: 'projector', build: ({ discord }) => [...(discord ?? [])] },
   { role: 'relay', runner: 'own', build: ({ kafkaRelay }) => (kafkaRelay ? [kafkaRelay.reactor] : []) },
@@ -78,4 +84,10 @@ export function processorsOf(runs: (role: Role) => boolean, services: ProcessorS
 /** What turns outcomes into money: enough for the benchmarks, which need the wallet events in the log. */
 export function processManagers(store: EventStore, wallets: WalletService = new WalletService({ store })): Processor[] {
   return [createPayoutsReactor({ wallets, store })];
+}
+
+/** What turns outcomes into quest progress, and claimed quests into money. */
+export function questReactors(store: EventStore, wallets: WalletService = new WalletService({ store }), logger?: Logger): Processor[] {
+  const log = logger?.child({ component: 'quests' });
+  return [createQuestProgressReactor({ quests: new QuestService({ store }), store, ...(log ? { logger: log } : {}) }), createQuestRewardsReactor({ wallets, ...(log ? { logger: log } : {}) })];
 }

@@ -24,6 +24,8 @@ export type GameServer = {
   markReady(): void;
   /** Brings back the open rooms no live process hosts (another process's drain handed them over: infra/drain.ts). */
   resumeOpenRooms(): Promise<string[]>;
+  /** Hosts the room of a stream that holds its creation event (a story encounter), unless it is hosted here already. */
+  hostRoom(kind: string, roomId: string): Promise<void>;
   stop(): Promise<void>;
 };
 
@@ -113,6 +115,9 @@ export async function startGameServer(config: Config, opened: Pick<OpenedStore, 
       ready = true;
     },
     resumeOpenRooms: () => scaleOut.resumeOpenRooms(opened.store, roomKinds, services.resumeKey),
+    async hostRoom(kind, roomId) {
+      if (!matchMaker.getLocalRoomById(roomId)) await matchMaker.handleCreateRoom(kind, { resume: { roomId, key: services.resumeKey } });
+    },
     async stop() {
       ready = false;
       await server.gracefullyShutdown(false);

@@ -7,6 +7,7 @@ import { RaidBoss } from './bosses.ts';
 import { AdvantageTable, Element } from './elements.ts';
 import { StatBonus, Stats } from './stats.ts';
 import { Modality, Placement, Signs } from './zodiac.ts';
+import { emptyQuestBook, QuestBook } from './quests.ts';
 
 /** `year.month.patch`, e.g. 2026.11.1. Recorded in every battle's creation event. */
 export const ContentVersion = z.string().regex(/^\d{4}\.\d{1,2}\.\d{1,3}$/, 'content versions look like 2026.11.1');
@@ -53,6 +54,8 @@ export const Content = z
     abilities: z.array(Ability).min(1),
     battle: BattleTuning,
     raidBosses: z.array(RaidBoss),
+    /** Quests, story chapters and achievements (quests.ts); content published without them offers none. */
+    quests: QuestBook.default(emptyQuestBook),
   })
   .superRefine((content, ctx) => {
     const abilityIds = content.abilities.map((ability) => ability.id);
@@ -67,10 +70,24 @@ export const Content = z
     }
     const bossIds = content.raidBosses.map((boss) => boss.id);
     if (new Set(bossIds).size !== bossIds.length) ctx.addIssue({ code: 'custom', message: 'raid boss ids must be unique' });
+    for (const message of questBossProblems(content.quests, content.raidBosses)) ctx.addIssue({ code: 'custom', path: ['quests'], message });
   });
 export type Content = z.infer<typeof Content>;
 /** What a data file provides, before defaults and validation. */
 export type ContentInput = z.input<typeof Content>;
+
+/** Raid bosses and phases the quest book names must exist in the same content. */
+function questBossProblems(book: QuestBook, bosses: readonly RaidBoss[]): string[] {
+  const named = [
+    ...book.quests.flatMap((q) => q.objectives.flatMap((o) => (o.kind === 'raid_boss_defeated' && o.bossId ? [{ at: q.id, bossId: o.bossId, phaseId: o.phaseId }] : []))),
+    ...book.chapters.flatMap((c) => (c.encounter?.kind === 'raid' ? [{ at: c.id, bossId: c.encounter.bossId, phaseId: undefined }] : [])),
+  ];
+  return named.flatMap(({ at, bossId, phaseId }) => {
+    const boss = bosses.find((b) => b.id === bossId);
+    if (!boss) return [`${at} names unknown raid boss ${bossId}`];
+    return phaseId && !boss.phases.some((p) => p.id === phaseId) ? [`${at} names unknown phase ${phaseId} of ${bossId}`] : [];
+  });
+}
 
 export function abilityById(content: Content, id: string): Ability | undefined {
   return content.abilities.find((ability) => ability.id === id);

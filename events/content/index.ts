@@ -17,3 +17,7 @@ export { Affinity, OracleTemplate, deriveOracle } from './oracle.ts';
 export { ContentError, contentByVersion, contentVersions, currentContentVersion, loadContent, parseContent } from './registry.ts';
 export { StatBonus, Stats } from './stats.ts';
 export { Chart, Modality, Placement, Sign, SignId, placements, signIds } from './zodiac.ts';
+export {
+  Achievement, AchievementCriterion, AchievementId, ChapterId, EncounterId, QuestBook, QuestCadence, QuestDefinition, QuestId, QuestObjective,
+  QuestReward, SeasonCalendar, StoryChapter, StoryEncounter, TitleId, chapterById, chapterOfQuest, emptyQuestBook, questBookProblems, questById,
+} from './quests.ts';

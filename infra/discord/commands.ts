@@ -30,6 +30,7 @@ export const commandDefinitions: readonly CommandDefinition[] = [
     options: [{ type: OptionType.STRING, name: 'board', description: 'which board (default rating)', required: false, choices: boards.map((b) => ({ name: b.replace('_', ' '), value: b })) }],
   },
   { name: 'audit', type: CHAT_INPUT, description: "A match's anti-cheat audit verdict and findings", options: [match] },
+  { name: 'quests', type: CHAT_INPUT, description: 'Your quests and story chapters (only you see them; link your account in the game first)' },
 ];
 
 // --- what Discord sends (docs: interactions/receiving-and-responding) ---

@@ -6,6 +6,7 @@ import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
 import { pino } from 'pino';
+import { QuestService } from '../../commands/quests/service.ts';
 import { AccountService } from '../../commands/account/service.ts';
 import { WalletService } from '../../commands/wallet/service.ts';
 import type { SqlExecutor } from '../../events/sql/executor.ts';
@@ -200,6 +201,19 @@ describe('Discord interactions endpoint (signed requests, real read models, REST
     assert.match(text(audit.answer), /Verdict: \*\*clean\*\*/);
     const unknown = await run('audit', { match: 'nothing-here' });
     assert.match(text(unknown.answer), /discord\/unknown_match/);
+  });
+
+  test('/quests shows a linked player their quest log and story privately; others are told to link', async () => {
+    assert.ok((await new QuestService({ store }).request({ type: 'AcceptQuest', playerId, questId: 'story-first-dawn-crown' })).ok);
+    await runner.waitFor(await store.headPosition());
+    const own = await run('quests');
+    assert.equal(own.answer.data!.flags, EPHEMERAL);
+    assert.match(text(own.answer), /Your quests/);
+    assert.match(text(own.answer), /The First Dawn: a Crown\*\* — 0\/1/);
+    assert.match(text(own.answer), /· The First Dawn/);
+    const stranger = await run('quests', {}, strangerUser);
+    assert.equal(stranger.answer.data!.flags, EPHEMERAL);
+    assert.match(text(stranger.answer), /discord\/not_linked/);
   });
 
   test('past the answer deadline every command is deferred and answered through the interaction webhook', async () => {

@@ -15,6 +15,7 @@ import { listFindings } from '../../projections/anticheat/index.ts';
 import { codexOf } from '../../projections/codex/index.ts';
 import { Board, leaderboard } from '../../projections/leaderboards/index.ts';
 import { progressionOf } from '../../projections/progression/index.ts';
+import { questLogOf } from '../../projections/quests/index.ts';
 import { readModelTable } from '../../projections/runner/tables.ts';
 import { MatchRef, summaryOf } from '../../projections/spectator/index.ts';
 import { walletOf } from '../../projections/wallets/index.ts';
@@ -22,6 +23,7 @@ import { defineRoute, HttpError, readBody, type Route } from '../http/route.ts';
 import type { Logger } from '../logger.ts';
 import { EPHEMERAL, Interaction, InteractionResponse, InteractionType, ResponseType, type MessageData } from './commands.ts';
 import { auditMessage, codexMessage, leaderboardMessage, progressMessage, refusalMessage, walletMessage, type AuditView } from './render.ts';
+import { questsMessage } from './quests.ts';
 import type { DiscordRest } from './rest.ts';
 import { verifyInteraction } from './signature.ts';
 
@@ -126,6 +128,14 @@ function commands(services: InteractionServices): Record<string, Command> {
         const target = await whose(ctx);
         if (!('playerId' in target)) return target;
         return progressMessage(await progressionOf(db, schema, target.playerId), target.own);
+      },
+    },
+    quests: {
+      private: () => true,
+      async run(ctx) {
+        const playerId = await ctx.me();
+        if (!playerId) return refuse(discordCodes.notLinked, 'link your Discord account in the game (Settings → Accounts) to see your quests here');
+        return questsMessage(await questLogOf(db, schema, playerId));
       },
     },
     leaderboard: {

@@ -27,7 +27,7 @@ describe('slash command registration', () => {
     const first = await registerCommands({ rest, applicationId, logger: quiet });
     assert.deepEqual(first.added, commandDefinitions.map((c) => c.name));
     assert.equal(first.wrote, true);
-    assert.deepEqual(standIn.commands.get('global')!.map((c) => c.name), ['watch', 'wallet', 'codex', 'progress', 'leaderboard', 'audit']);
+    assert.deepEqual(standIn.commands.get('global')!.map((c) => c.name), ['watch', 'wallet', 'codex', 'progress', 'leaderboard', 'audit', 'quests']);
     assert.equal(puts().length, 1);
     assert.equal(puts()[0]!.path, `/applications/${applicationId}/commands`);
     assert.equal(puts()[0]!.authorization, `Bot ${botToken}`);

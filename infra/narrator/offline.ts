@@ -66,6 +66,11 @@ export function offlineText(facts: Facts, seed: string): string {
     }
     case 'codex_entry':
       return `${facts.title}. ${facts.canon}`;
+    case 'chapter_completed':
+      return pick([
+        `So ends ${facts.chapter}. ${facts.next ? `Already ${facts.next} stirs beyond the horizon.` : 'The oracle closes the book, for now.'}`,
+        `${facts.chapter} is told to its end, and the oracle remembers it.${facts.next ? ` Turn the page: ${facts.next} awaits.` : ''}`,
+      ], seed);
     default: {
       const _exhaustive: never = facts;
       return _exhaustive;

@@ -55,6 +55,12 @@ const purposes: Readonly<Record<NarrationUse, { task: string; maxTokens: number;
     maxChars: 1000,
     stream: false,
   },
+  story_chapter: {
+    task: 'A player has just completed a chapter of the story. Close the chapter in one or two solemn sentences, at most 40 words, true to its summary; if a next chapter is named, foreshadow it without revealing anything else.',
+    maxTokens: 90,
+    maxChars: 400,
+    stream: false,
+  },
 };
 
 export function systemPromptOf(use: NarrationUse): string {

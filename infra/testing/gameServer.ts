@@ -99,7 +99,7 @@ export async function startTestGameServer(label: string, options: TestGameServer
     projector = await startProjector(opened, logger);
     // Purchases as configured (by default no platform is: every receipt is refused with a code).
     const purchases = createPurchaseService({ store, wallets: new WalletService({ store }), config, logger });
-    readRoutes = apiRoutes({ opened, projector, purchases });
+    readRoutes = apiRoutes({ opened, projector, purchases, rooms: { host: (kind, roomId) => game.hostRoom(kind, roomId) } });
   } else if (options.readSide) {
     projector = await openProjectionRunner({ db, store, schema: schema.name, processors: options.readSide.processors, logger });
     await projector.start();

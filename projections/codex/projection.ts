@@ -12,11 +12,12 @@ import { rowsWhereIn, tableColumns, writeRows, type Column } from '../runner/bul
 import { OpenMatches, openMatchesTable } from '../matches/openMatches.ts';
 import { defineProjection, type Projection, type ProjectionTables } from '../../events/processor.ts';
 import { happeningsOf, type OracleDeedRecord, type PlayerFeat } from './deeds.ts';
+import type { QuestRewardClaimed } from '../../commands/quests/events.ts';
 import { UnlockRules, type Feat } from './unlocks.ts';
 
 export const CODEX = 'codex';
 /** Bump when the unlock rules of the codex it runs, or this handler, change: the runner then rebuilds. */
-export const CODEX_PROJECTION_VERSION = 1;
+export const CODEX_PROJECTION_VERSION = 2;
 
 /** What the unlock rows depend on in the codex: a test pins it, so a rule change cannot ship without a version bump. */
 export function unlockRulesFingerprint(codex: Codex): string {
@@ -60,7 +61,14 @@ export function createCodexProjection(codex: Codex = loadCodex()): Projection<ke
     const matches = await OpenMatches.load(tx, tables.open_matches, events, { oracles: true });
     const feats: PlayerFeat[] = [];
     const deeds: OracleDeedRecord[] = [];
+    const granted: { playerId: string; entryId: string; source: RecordedEvent }[] = [];
     for (const event of events) {
+      // A quest's reward may grant codex entries outright, whatever their unlock rule.
+      if (event.type === 'QuestRewardClaimed') {
+        const { playerId, rewards } = (event as RecordedEvent & QuestRewardClaimed).data;
+        for (const entryId of rewards.codexEntries) if (codex.entries.some((e) => e.id === entryId)) granted.push({ playerId, entryId, source: event });
+        continue;
+      }
       const match = matches.track(event);
       if (!match) continue;
       const happened = happeningsOf(event, match);
@@ -77,6 +85,12 @@ export function createCodexProjection(codex: Codex = loadCodex()): Projection<ke
         const key = `${playerId}\u0000${entryId}`;
         if (!unlocks.has(key)) unlocks.set(key, { player_id: playerId, entry_id: entryId, position: source.position, stream_id: source.streamId, event_id: source.eventId });
       }
+    }
+    for (const { playerId, entryId, source } of granted) {
+      const key = `${playerId}\u0000${entryId}`;
+      const earlier = unlocks.get(key);
+      // The first in log order wins, whichever unlocked it.
+      if (!earlier || (earlier.position as number) > source.position) unlocks.set(key, { player_id: playerId, entry_id: entryId, position: source.position, stream_id: source.streamId, event_id: source.id });
     }
     await writeRows(tx, { table: tables.unlocks, columns: unlockColumns, rows: [...unlocks.values()], conflict: { key: ['player_id', 'entry_id'], action: 'nothing' } });
     await writeRows(tx, {
@@ -99,6 +113,7 @@ export function createCodexProjection(codex: Codex = loadCodex()): Projection<ke
     eventTypes: new Set([
       'BattleCreated', 'DamageDealt', 'OracleFell', 'PlayerForfeited', 'BattleEnded',
       'RaidCreated', 'BossDefeated', 'RaidEnded', 'RitualCreated', 'RitualAbandoned', 'RitualCompleted',
+      'QuestRewardClaimed',
     ]),
     apply,
   });

@@ -11,7 +11,7 @@ import { nameBasedUuid } from '../../events/ids.ts';
 import { defineEvent, type EventOf } from '../../events/catalog.ts';
 
 /** What the narration is for; each use has its own system prompt and limits (prompts.ts). */
-export const NarrationUse = z.enum(['battle_highlight', 'raid_phase', 'ritual_omen', 'codex_lore']);
+export const NarrationUse = z.enum(['battle_highlight', 'raid_phase', 'ritual_omen', 'codex_lore', 'story_chapter']);
 export type NarrationUse = z.infer<typeof NarrationUse>;
 
 /** The moment narrated. */
@@ -20,6 +20,7 @@ export const NarrationKind = z.enum([
   'boss_phase', 'raid_enraged', 'boss_defeated', 'raid_ended',
   'ritual_completed',
   'codex_entry',
+  'chapter_completed',
 ]);
 export type NarrationKind = z.infer<typeof NarrationKind>;
 

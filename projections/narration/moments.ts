@@ -31,7 +31,8 @@ export type Facts =
   | { kind: 'boss_defeated'; boss: string; by: Who; cause: 'damage' | 'burn' }
   | { kind: 'raid_ended'; boss: string; outcome: 'victory' | 'defeat' | 'timeout'; bossHpPercent: number; enraged: boolean; party: string[] }
   | { kind: 'ritual_completed'; ritual: string; outcome: 'success' | 'failure'; reason: string; omen: 'favourable' | 'silent' | 'none'; score: number; celebrants: number }
-  | { kind: 'codex_entry'; title: string; category: string; canon: string };
+  | { kind: 'codex_entry'; title: string; category: string; canon: string }
+  | { kind: 'chapter_completed'; chapter: string; summary: string; next: string | null };
 
 /** One narration to produce and record. */
 export type Moment = {
@@ -60,6 +61,7 @@ export const useOf: Readonly<Record<NarrationKind, NarrationUse>> = {
   raid_ended: 'raid_phase',
   ritual_completed: 'ritual_omen',
   codex_entry: 'codex_lore',
+  chapter_completed: 'story_chapter',
 };
 
 type Combatant = Who & { oracleId: string; playerId: string; side: string };

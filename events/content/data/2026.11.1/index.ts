@@ -3,6 +3,7 @@
 import type { ContentInput } from '../../content.ts';
 import { abilities } from './abilities.ts';
 import { raidBosses } from './bosses.ts';
+import { quests_2026_11_1 } from './quests.ts';
 
 // Each element beats one other by +25 % and loses to one by -20 %:
 // fire > air > earth > water > fire. Rows attack, columns defend.
@@ -70,4 +71,5 @@ export const content_2026_11_1 = {
   abilities,
   battle,
   raidBosses,
+  quests: quests_2026_11_1,
 } satisfies ContentInput;
