@@ -58,6 +58,9 @@ export async function openPgExecutor(options: PgExecutorOptions): Promise<SqlExe
   return {
     async query(text, params) {
       const client = await connect();
+      // As in a transaction: a connection that dies under a query emits 'error' too.
+      const onError = (error: Error) => options.onError?.(error);
+      client.on('error', onError);
       try {
         const result = await run(client, text, params, timeoutMs);
         client.release();
@@ -65,6 +68,8 @@ export async function openPgExecutor(options: PgExecutorOptions): Promise<SqlExe
       } catch (error) {
         client.release(isBroken(error as Error) ? (error as Error) : undefined);
         throw error;
+      } finally {
+        client.off('error', onError);
       }
     },
     maxConcurrency: 2,
