@@ -70,3 +70,24 @@ for (const mode of ['reset', 'stall'] as const) test(`a room whose store goes aw
   assert.deepEqual(reference.state, live.actor.state);
   await Promise.all([ana.leave(), bo.leave()]);
 });
+
+for (const mode of ['reset', 'stall'] as const) test(`while the store is away (${mode}), sign-in answers 503 store/unavailable and creating a battle is refused with room/create_failed`, async () => {
+  if (mode === 'reset') proxy.cut();
+  else proxy.stall();
+  try {
+    const response = await fetch(`${server.httpUrl}/auth/guest`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ deviceId: `device-${mode}-${Date.now()}` }) });
+    const body = (await response.json()) as { error?: { code: string } };
+    assert.deepEqual({ status: response.status, code: body.error?.code }, { status: 503, code: 'store/unavailable' });
+    const created = await server.client().create('battle', { ...duelSetup('cy', 'di'), playerId: 'cy' }).then(
+      () => 'created',
+      (error: Error) => error.message,
+    );
+    assert.match(created, /^room\/create_failed: /);
+  } finally {
+    proxy.restore();
+  }
+  // Once it is back, both work again.
+  const room = await server.client().create<BattleView>('battle', { ...duelSetup('cy', 'di'), playerId: 'cy' });
+  await until(room, (s) => s.oracles.size === 2, 'the line-up');
+  await room.leave();
+});
