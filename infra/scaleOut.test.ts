@@ -234,3 +234,39 @@ test('rooms of a process killed outright are resumed within seconds by exactly o
     assert.equal(await server.process.exit, 0);
   }
 });
+
+test('a process that was only paused finds its lease lost when it wakes: it closes its rooms without appending, and the survivor plays on', async () => {
+  const e = await startServer();
+  const f = await startServer();
+  let onF: Duel | undefined;
+  for (let i = 0; i < 12 && !onF; i++) {
+    const duel = await openDuel(i % 2 === 0 ? e : f, `s${i}`, `t${i}`);
+    await until(duel.first, (s) => s.oracles?.size === 2, 'the line-up');
+    if ((await hostOf(duel.roomId, [e, f])) === f) onF = duel;
+  }
+  assert.ok(onF, 'F hosts a room');
+  await commandLands(onF.first, onF.creator, 'before-pause');
+
+  // F freezes (a long GC, a VM stall): its lease lapses and E resumes the room.
+  f.process.kill('SIGSTOP');
+  await e.process.waitFor((line) => line.msg === 'room resumed' && line.room === onF.roomId, 30_000);
+  const back = await e.client().joinById<BattleView>(onF.roomId, { playerId: onF.creator });
+  back.onMessage('refused', () => {});
+  back.onMessage('room/status', () => {});
+  rooms.push(back);
+  await until(back, (s) => s.oracles?.size === 2, 'the resumed room');
+
+  // F wakes: it learns it lost its lease and gives the room up instead of writing to it.
+  f.process.kill('SIGCONT');
+  await f.process.waitFor((line) => line.msg === 'room relinquished' && line.room === onF.roomId, 30_000);
+  await commandLands(back, onF.creator, 'after-wake');
+  assert.equal((await listing()).get(onF.roomId)?.publicAddress, `127.0.0.1:${e.port}`, 'the room is still listed at its new host');
+  const stream = await store.readStream(`battle-${onF.roomId}`);
+  assert.deepEqual(stream.map((event) => event.version), stream.map((_, i) => i), 'one writer at a time: the stream has no gap and no fork');
+  assert.ok(!f.process.lines.some((line) => line.msg === 'room resumed' && line.room === onF.roomId), 'F did not take the room back');
+
+  for (const server of [e, f]) {
+    server.process.kill('SIGTERM');
+    assert.equal(await server.process.exit, 0);
+  }
+});
