@@ -53,7 +53,7 @@ export const ConfigSchema = z.object({
   /** On SIGTERM, how long rooms may play on to finish before they hand over to another process (infra/drain.ts); keep below the orchestrator's grace period. */
   PANTHEON_DRAIN_SECONDS: z.coerce.number().int().min(0).max(3600).default(0).describe('90'),
   /** A game process's lease in Redis (with REDIS_URL) lives this long unrenewed; once it lapses, survivors resume its rooms. */
-  PANTHEON_LEASE_MS: z.coerce.number().int().min(300).max(60_000).default(2000).describe('2000'),
+  PANTHEON_LEASE_MS: z.coerce.number().int().min(300).max(60_000).default(1500).describe('1500'),
   /** Redis shared by several server processes (Colyseus presence and driver); unset: one process. */
   REDIS_URL: z
     .url({ protocol: /^rediss?$/, error: 'must be a redis:// URL' })

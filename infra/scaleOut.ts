@@ -159,6 +159,10 @@ export function createScaleOut(config: Config, logger: Logger): ScaleOut {
       });
       scaleOut.host = failover;
       await failover.start();
+      // Leases say which processes are dead, within one lease. Colyseus' own health check
+      // would add a second IPC timeout (2 s) to a join that reached a dead process's room
+      // before its take-over: without it the join fails at once and the client's retry finds the room.
+      matchMaker.setHealthChecksEnabled(false);
     },
     async close() {
       await failover?.stop();
