@@ -66,3 +66,19 @@ export class StoreUnavailable extends Error {
     this.name = 'StoreUnavailable';
   }
 }
+
+/**
+ * Whether an error says the store could not be reached or did not answer in time (a reset,
+ * a refused connection, a stalled one that timed out), as opposed to a bug or a refusal:
+ * callers answer it with `store/unavailable` and may retry.
+ */
+export function isStoreOutage(error: unknown): boolean {
+  if (!(error instanceof Error)) return false;
+  if (error instanceof StoreUnavailable) return true;
+  const code = 'code' in error ? String(error.code) : '';
+  if (['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', 'EHOSTUNREACH'].includes(code)) return true;
+  // SQLSTATE class 08 (connection exception), 57014 (statement timeout), 57P01-03 (shutdown, crash, cannot connect now).
+  if (/^08|^57014$|^57P0[123]$/.test(code)) return true;
+  if (error instanceof AggregateError && error.errors.some(isStoreOutage)) return true;
+  return /Connection terminated|connection timeout|Query read timeout|timeout exceeded when trying to connect|Client has encountered a connection error|not queryable/i.test(error.message);
+}

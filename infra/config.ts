@@ -37,6 +37,8 @@ export const ConfigSchema = z.object({
     .regex(/^[a-z_][a-z0-9_]{0,62}$/, 'must be a lower-case SQL identifier')
     .default('pantheon')
     .describe('pantheon'),
+  /** How long one PostgreSQL statement may go unanswered before it fails (and a stalled connection is dropped). */
+  PANTHEON_DB_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(2000).describe('2000'),
   PANTHEON_DATA_DIR: z.string().min(1).default('./data').describe('./data'),
   /** A new embedded store starts from a copy of an initialised PGlite cluster (infra/pgliteTemplate.ts) instead of running initdb. */
   PANTHEON_PGLITE_TEMPLATE: z.enum(['on', 'off']).default('on').describe('on'),
@@ -50,6 +52,8 @@ export const ConfigSchema = z.object({
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info').describe('info'),
   /** On SIGTERM, how long rooms may play on to finish before they hand over to another process (infra/drain.ts); keep below the orchestrator's grace period. */
   PANTHEON_DRAIN_SECONDS: z.coerce.number().int().min(0).max(3600).default(0).describe('90'),
+  /** A game process's lease in Redis (with REDIS_URL) lives this long unrenewed; once it lapses, survivors resume its rooms. */
+  PANTHEON_LEASE_MS: z.coerce.number().int().min(300).max(60_000).default(1500).describe('1500'),
   /** Redis shared by several server processes (Colyseus presence and driver); unset: one process. */
   REDIS_URL: z
     .url({ protocol: /^rediss?$/, error: 'must be a redis:// URL' })

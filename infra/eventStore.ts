@@ -49,7 +49,9 @@ export async function openConfiguredStore(config: Config, catalog: EventCatalog,
     try {
       db = await openPgExecutor({
         connectionString: config.DATABASE_URL,
-        onError: (error) => logger.error({ err: error }, 'postgres connection error'),
+        queryTimeoutMs: config.PANTHEON_DB_TIMEOUT_MS,
+        // One line: the driver's error object carries the whole client with it.
+        onError: (error) => logger.error({ code: 'code' in error ? String(error.code) : undefined, reason: error.message }, 'postgres connection error'),
       });
     } catch (error) {
       const reason = error instanceof Error ? error.message : String(error);

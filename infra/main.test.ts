@@ -80,7 +80,7 @@ test('a projector-role process runs the read models, payouts and quest reactors 
   const port = await freePort();
   const server = run({ PORT: String(port), DATABASE_URL: testDatabaseUrl, PANTHEON_DB_SCHEMA: schema, PANTHEON_ROLE: 'projector' });
   const running = await server.waitFor('projector running');
-  assert.deepEqual(running.processors, ['wallets', 'progression', 'codex', 'leaderboards', 'anticheat', 'spectator', 'friends', 'legions', 'experiments', 'quests', 'wallet_payouts', 'quest_progress', 'quest_rewards']);
+  assert.deepEqual(running.processors, ['wallets', 'progression', 'codex', 'leaderboards', 'anticheat', 'spectator', 'friends', 'legions', 'experiments', 'quests', 'open_rooms', 'wallet_payouts', 'quest_progress', 'quest_rewards']);
   await server.waitFor('ready');
   assert.equal(server.lines.some((line) => line.msg === 'server listening'), false, 'no game server in this role');
   const health = await fetch(`http://127.0.0.1:${port}/healthz`);

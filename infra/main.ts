@@ -23,6 +23,7 @@ import { createDiscord, type Discord } from './discord/index.ts';
 import { auditMetrics, createMetrics, metricsRoutes } from './metrics.ts';
 import { createNarrationBus, createNarrator, type NarrationBus, type Narrator } from './narrator/index.ts';
 import { startOpsServer, type OpsServer } from './opsServer.ts';
+import { openRoomsOf } from './openRooms.ts';
 import { liveOpsGameOptions, startLiveOps, startRolloutGuard, type LiveOps, type RolloutGuard } from './flags/index.ts';
 import { processorsOf } from './processors.ts';
 import { startProjector } from './projector.ts';
@@ -151,6 +152,7 @@ async function main(): Promise<void> {
       onTick: metrics.onTick,
       drain: drainer.rooms,
       narration,
+      openRooms: openRoomsOf(instrumented),
     });
     await drainer.listen(game);
     game.markReady();

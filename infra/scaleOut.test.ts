@@ -187,42 +187,85 @@ test('two processes on one Redis share matchmaking: a join through one lands in 
   assert.deepEqual(await redis.hgetall('roomcount'), {});
 });
 
-test('rooms of a process killed outright are resumed once, by one of two processes starting together', async () => {
+test('rooms of a process killed outright are resumed within seconds by exactly one of two survivors, with each player\'s last acknowledged command; the killed process, restarted, leaves them alone', async () => {
   const e = await startServer();
   const f = await startServer();
-  // A room hosted on F (placement alternates with the rooms each process reports).
+  const g = await startServer();
+  // A room hosted on F (placement follows the rooms each process reports).
   let onF: Duel | undefined;
-  for (let i = 0; i < 10 && !onF; i++) {
-    const duel = await openDuel(i % 2 === 0 ? e : f, `k${i}`, `m${i}`);
+  for (let i = 0; i < 12 && !onF; i++) {
+    const duel = await openDuel([e, f, g][i % 3]!, `k${i}`, `m${i}`);
     await until(duel.first, (s) => s.oracles?.size === 2, 'the line-up');
-    if ((await hostOf(duel.roomId, [e, f])) === f) onF = duel;
+    if ((await hostOf(duel.roomId, [e, f, g])) === f) onF = duel;
   }
   assert.ok(onF, 'F hosts a room');
   await commandLands(onF.first, onF.creator, 'before-kill');
 
-  // F dies without a word: its listing stays behind, naming a process that no longer answers.
+  // F dies without a word. Nobody restarts anything: E and G notice its lease lapse and
+  // race for the room; the per-room lock lets exactly one of them resume it.
   f.process.kill('SIGKILL');
   await f.process.exit;
-  assert.equal((await listing()).get(onF.roomId)?.processId !== undefined, true);
-
-  // Two processes start at the same time; Colyseus sweeps F's listings, and the resume lock
-  // lets exactly one of them bring the room back.
-  const [g, h] = await Promise.all([startServer(), startServer()]);
-  const resumers = [g, h].filter((server) => server.process.lines.some((line) => line.msg === 'room resumed' && line.room === onF.roomId));
-  assert.equal(resumers.length, 1, 'one process resumed the room');
-  assert.ok(!e.process.lines.some((line) => line.msg === 'room resumed' && line.room === onF.roomId), 'E, already running, left it alone');
+  const resumedBy = (server: Server) => server.process.lines.some((line) => line.msg === 'room resumed' && line.room === onF.roomId);
+  const deadline = Date.now() + 30_000;
+  while (![e, g].some(resumedBy) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 100));
+  await new Promise((resolve) => setTimeout(resolve, 1500));
+  const resumers = [e, g].filter(resumedBy);
+  assert.equal(resumers.length, 1, 'one survivor resumed the room');
   const owner = resumers[0]!;
   assert.equal((await listing()).get(onF.roomId)?.publicAddress, `127.0.0.1:${owner.port}`);
 
-  // Its player rejoins by room id through E, and plays on in the resumed room.
+  // Its player rejoins by room id (through either survivor) and sees its last command acknowledged.
   const back = await e.client().joinById<BattleView>(onF.roomId, { playerId: onF.creator });
   back.onMessage('refused', () => {});
   back.onMessage('room/status', () => {});
   rooms.push(back);
   await until(back, (s) => s.oracles?.size === 2, 'the resumed room');
+  await until(back, (s) => (s as unknown as { seats: Map<string, { lastRef: string }> }).seats.get(onF.creator)?.lastRef === 'before-kill', 'the last acknowledged ref');
   await commandLands(back, onF.creator, 'after-resume');
 
-  for (const server of [e, g, h]) {
+  // F comes back (a new process): it finds the room hosted by the survivor and leaves it alone.
+  const again = await startServer();
+  assert.ok(!again.process.lines.some((line) => line.msg === 'room resumed' && line.room === onF.roomId));
+  assert.equal((await listing()).get(onF.roomId)?.publicAddress, `127.0.0.1:${owner.port}`);
+  await commandLands(back, onF.creator, 'after-restart');
+
+  for (const server of [e, g, again]) {
+    server.process.kill('SIGTERM');
+    assert.equal(await server.process.exit, 0);
+  }
+});
+
+test('a process that was only paused finds its lease lost when it wakes: it closes its rooms without appending, and the survivor plays on', async () => {
+  const e = await startServer();
+  const f = await startServer();
+  let onF: Duel | undefined;
+  for (let i = 0; i < 12 && !onF; i++) {
+    const duel = await openDuel(i % 2 === 0 ? e : f, `s${i}`, `t${i}`);
+    await until(duel.first, (s) => s.oracles?.size === 2, 'the line-up');
+    if ((await hostOf(duel.roomId, [e, f])) === f) onF = duel;
+  }
+  assert.ok(onF, 'F hosts a room');
+  await commandLands(onF.first, onF.creator, 'before-pause');
+
+  // F freezes (a long GC, a VM stall): its lease lapses and E resumes the room.
+  f.process.kill('SIGSTOP');
+  await e.process.waitFor((line) => line.msg === 'room resumed' && line.room === onF.roomId, 30_000);
+  const back = await e.client().joinById<BattleView>(onF.roomId, { playerId: onF.creator });
+  back.onMessage('refused', () => {});
+  back.onMessage('room/status', () => {});
+  rooms.push(back);
+  await until(back, (s) => s.oracles?.size === 2, 'the resumed room');
+
+  // F wakes: it learns it lost its lease and gives the room up instead of writing to it.
+  f.process.kill('SIGCONT');
+  await f.process.waitFor((line) => line.msg === 'room relinquished' && line.room === onF.roomId, 30_000);
+  await commandLands(back, onF.creator, 'after-wake');
+  assert.equal((await listing()).get(onF.roomId)?.publicAddress, `127.0.0.1:${e.port}`, 'the room is still listed at its new host');
+  const stream = await store.readStream(`battle-${onF.roomId}`);
+  assert.deepEqual(stream.map((event) => event.version), stream.map((_, i) => i), 'one writer at a time: the stream has no gap and no fork');
+  assert.ok(!f.process.lines.some((line) => line.msg === 'room resumed' && line.room === onF.roomId), 'F did not take the room back');
+
+  for (const server of [e, f]) {
     server.process.kill('SIGTERM');
     assert.equal(await server.process.exit, 0);
   }

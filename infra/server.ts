@@ -3,6 +3,7 @@
 import { randomBytes } from 'node:crypto';
 import { createEndpoint, createRouter, matchMaker, Server } from '@colyseus/core';
 import type { RoomServices } from '../rooms/shared/colyseusRoom.ts';
+import type { OpenRoom } from '../rooms/shared/recovery.ts';
 import { createAuth, type Auth, type AuthOverrides } from './auth/index.ts';
 import type { Config } from './config.ts';
 import { edgeCodes, installEdge, type EdgeOptions } from './http/edge.ts';
@@ -40,13 +41,15 @@ export type GameServerOptions = Pick<RoomServices, 'onTick' | 'drain' | 'narrati
   auth?: AuthOverrides;
   /** Timeouts and connection limits of the HTTP edge, other than the defaults (tests). */
   edge?: Partial<Pick<EdgeOptions, 'headersTimeoutMs' | 'requestTimeoutMs' | 'keepAliveTimeoutMs' | 'idleTimeoutMs' | 'connectionsPerAddress'>>;
+  /** Where the open rooms come from (the open-rooms read model and the log after it); default: a scan of the whole log. */
+  openRooms?: () => Promise<OpenRoom[]>;
   /** Endpoints that answer other than JSON (GET /metrics, /readyz: infra/metrics.ts metricsRoutes). */
   endpoints?: Record<string, ReturnType<typeof createEndpoint>>;
 };
 
 /** `onTick` lets metrics and benchmarks observe the rooms' ticks. */
 export async function startGameServer(config: Config, opened: Pick<OpenedStore, 'store' | 'kind'>, logger: Logger, options: GameServerOptions = {}): Promise<GameServer> {
-  const { routes: extraRoutes = [], auth: authOverrides, endpoints = {}, rooms: roomOptions, edge, wrapRoutes = (all) => [...all], ...hooks } = options;
+  const { routes: extraRoutes = [], auth: authOverrides, endpoints = {}, rooms: roomOptions, edge, wrapRoutes = (all) => [...all], openRooms: _openRooms, ...hooks } = options;
   let ready = false;
   const transport = await createTransport(config.PANTHEON_TRANSPORT);
   const auth = await createAuth(config, opened.store, logger, authOverrides);
@@ -105,7 +108,10 @@ export async function startGameServer(config: Config, opened: Pick<OpenedStore, 
   // Rooms whose process died come back from their streams, under their old ids, so
   // players rejoin by room id and play on from the last durable tick.
   // With several processes on one store, only rooms no live process hosts (see scaleOut.ts).
-  await scaleOut.resumeOpenRooms(opened.store, roomKinds, services.resumeKey);
+  // The lease first: from here on a dead peer's rooms come here, and this process's rooms append only while it holds the lease.
+  await scaleOut.startFailover(roomKinds.map((kind) => kind.name), services.resumeKey);
+  if (scaleOut.host) services.host = scaleOut.host;
+  await scaleOut.resumeOpenRooms(opened.store, roomKinds, services.resumeKey, options.openRooms);
 
   return {
     server,
@@ -114,7 +120,7 @@ export async function startGameServer(config: Config, opened: Pick<OpenedStore, 
     markReady() {
       ready = true;
     },
-    resumeOpenRooms: () => scaleOut.resumeOpenRooms(opened.store, roomKinds, services.resumeKey),
+    resumeOpenRooms: () => scaleOut.resumeOpenRooms(opened.store, roomKinds, services.resumeKey, options.openRooms),
     async hostRoom(kind, roomId) {
       if (!matchMaker.getLocalRoomById(roomId)) await matchMaker.handleCreateRoom(kind, { resume: { roomId, key: services.resumeKey } });
     },

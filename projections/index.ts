@@ -5,6 +5,7 @@ import { codexProjection } from './codex/index.ts';
 import { friendsProjection } from './friends/index.ts';
 import { legionsProjection } from './legions/index.ts';
 import { experimentsProjection } from './experiments/projection.ts';
+import { openRoomsProjection } from './openRooms/projection.ts';
 import { leaderboardsProjection } from './leaderboards/index.ts';
 import { progressionProjection } from './progression/index.ts';
 import { questsProjection } from './quests/index.ts';
@@ -15,7 +16,7 @@ import { walletsProjection } from './wallets/index.ts';
 
 /** The read models; the anti-cheat findings need the rules of the room kinds (their tick rates and ends). */
 export function readModels(rules: RulesRegistry): Projection[] {
-  return [walletsProjection, progressionProjection, codexProjection, leaderboardsProjection, anticheatReadModel(rules), spectatorProjection, friendsProjection, legionsProjection, experimentsProjection, questsProjection];
+  return [walletsProjection, progressionProjection, codexProjection, leaderboardsProjection, anticheatReadModel(rules), spectatorProjection, friendsProjection, legionsProjection, experimentsProjection, questsProjection, openRoomsProjection(rules)];
 }
 
 export { readModelTable } from './runner/tables.ts';

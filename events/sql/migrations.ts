@@ -2,15 +2,14 @@
 // starters serialize on an advisory lock, so two processes never apply one twice.
 import { readdir, readFile } from 'node:fs/promises';
 import pg from 'pg';
-import type { SqlExecutor } from './executor.ts';
+import type { SqlExecutor, SqlQueryable } from './executor.ts';
 
 const migrationsDir = new URL('./migrations/', import.meta.url);
 
 export async function migrate(db: SqlExecutor, schema: string): Promise<string[]> {
   const files = (await readdir(migrationsDir)).filter((name) => /^\d{3}_.+\.sql$/.test(name)).sort();
   const quoted = pg.escapeIdentifier(schema);
-  return db.transaction(async (tx) => {
-    await tx.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`pantheon-migrate:${schema}`]);
+  return withSchemaLock(db, schema, async (tx) => {
     await tx.query(`CREATE SCHEMA IF NOT EXISTS ${quoted}`);
     await tx.query(
       `CREATE TABLE IF NOT EXISTS ${quoted}.schema_migrations (name text PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())`,
@@ -26,6 +25,19 @@ export async function migrate(db: SqlExecutor, schema: string): Promise<string[]
     }
     return applied;
   });
+}
+
+/**
+ * Runs `work` in one transaction holding the migrations' advisory lock for `schema`: every
+ * schema change (migrations, read-model and checkpoint tables) goes through it, so processes
+ * starting together never race on CREATE TABLE (which is not safe to run concurrently, even
+ * with IF NOT EXISTS). No statement timeout: waiting for another starter is expected.
+ */
+export async function withSchemaLock<T>(db: SqlExecutor, schema: string, work: (tx: SqlQueryable) => Promise<T>): Promise<T> {
+  return db.transaction(async (tx) => {
+    await tx.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`pantheon-migrate:${schema}`]);
+    return work(tx);
+  }, { long: true });
 }
 
 /**

@@ -29,6 +29,9 @@ export function watchTable(db: SqlQueryable, schema: string): WatchTable {
         match_stream_id text NOT NULL, channel_id text NOT NULL, message_id text, published_revision integer NOT NULL DEFAULT 0,
         requested_by text NOT NULL, abandoned text, created_at timestamptz NOT NULL DEFAULT now(),
         PRIMARY KEY (match_stream_id, channel_id))`).catch((error: unknown) => {
+    // Another process created it at the same moment (CREATE TABLE IF NOT EXISTS races on pg_type): it exists.
+    const code = error instanceof Error && 'code' in error ? String(error.code) : '';
+    if (code === '23505' || code === '42P07') return;
     ready = undefined;
     throw error;
   }));

@@ -6,7 +6,7 @@
 import { createHash } from 'node:crypto';
 import { createEndpoint } from '@colyseus/core';
 import { z } from 'zod';
-import { StoreUnavailable } from '../../events/errors.ts';
+import { isStoreOutage } from '../../events/errors.ts';
 import { AccessDenied, accessCodes, hasRole, type Principal, type Role } from '../../rooms/shared/access.ts';
 import { PEER_HEADER } from './edge.ts';
 
@@ -239,7 +239,7 @@ export function toEndpoint(route: Route, options: EndpointOptions) {
       if (error instanceof HttpError) return errorResponse(error);
       if (error instanceof AccessDenied) return errorResponse(accessError(error));
       // Not a bug: the store is away for a moment (logged by the store); the client may retry.
-      if (error instanceof StoreUnavailable) return errorResponse(new HttpError(503, error.code, 'the event store is unreachable; try again shortly', { 'retry-after': '2' }));
+      if (isStoreOutage(error)) return errorResponse(new HttpError(503, 'store/unavailable', 'the event store is unreachable; try again shortly', { 'retry-after': '2' }));
       options.onBug(error, route);
       return errorResponse(new HttpError(500, 'http/internal', 'the server failed to answer; it has been logged'));
     }

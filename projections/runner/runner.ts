@@ -16,6 +16,7 @@ import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
 import type { RecordedEvent } from '../../events/envelope.ts';
 import type { SqlExecutor } from '../../events/sql/executor.ts';
+import { withSchemaLock } from '../../events/sql/migrations.ts';
 import type { EventStore } from '../../events/store.ts';
 import {
   advanceReactor, claimRebuild, ensureCheckpointTable, insertCheckpoint, readCheckpoint, readCheckpoints, rebuildHeartbeat, recordFailure,
@@ -130,7 +131,8 @@ export class ProjectionRunner {
   }
 
   static async open(options: RunnerOptions): Promise<ProjectionRunner> {
-    await ensureCheckpointTable(options.db, options.schema);
+    // Under the migrations' lock: processes starting together must not race on CREATE TABLE.
+    await withSchemaLock(options.db, options.schema, (tx) => ensureCheckpointTable(tx, options.schema));
     return new ProjectionRunner(options);
   }
 
@@ -459,7 +461,10 @@ export class ProjectionRunner {
     if (processor.kind === 'reactor') {
       return insertCheckpoint(db, schema, { name: processor.name, kind: 'reactor', version: 0, generation: 0, position: 0, error: null });
     }
-    return db.transaction(async (tx) => {
+    return withSchemaLock(db, schema, async (tx) => {
+      // Another process may have created it while this one waited for the lock.
+      const created = await readCheckpoint(tx, schema, processor.name);
+      if (created) return created;
       await createGeneration(tx, schema, processor, 1);
       await switchGeneration(tx, schema, processor, 1, null);
       return insertCheckpoint(tx, schema, { name: processor.name, kind: 'projection', version: processor.version, generation: 1, position: 0, error: null });

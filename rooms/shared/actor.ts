@@ -79,12 +79,25 @@ export class RoomActor<S, C extends KindCommand, E extends KindEvent, Setup> {
     const events = await store.readStream(streamId);
     if (events.length === 0) throw Object.assign(new Error(`no stream ${streamId}`), { code: 'room/not_found' });
     let state = kind.decider.initialState();
+    const acceptedRefs = new Map<string, string>();
     for (const event of events) {
       if (!roomEventTypes.has(event.type)) state = kind.decider.evolve(state, { type: event.type, data: event.data } as E);
+      else if (event.type === 'CommandAccepted') {
+        const { playerId, ref } = event.data as { playerId: string; ref?: string };
+        if (ref !== undefined) acceptedRefs.set(playerId, ref);
+      }
     }
     const last = events.at(-1)!;
-    return new RoomActor(kind, store, streamId, state, last.version, last.metadata.tick ?? 0);
+    const actor = new RoomActor(kind, store, streamId, state, last.version, last.metadata.tick ?? 0);
+    actor.acceptedRefs = acceptedRefs;
+    return actor;
   }
+
+  /**
+   * Each player's last accepted command ref in the stream, as loaded (empty for a new room):
+   * a resumed room shows them again, so a client that rejoins learns which of its commands landed.
+   */
+  acceptedRefs: ReadonlyMap<string, string> = new Map();
 
   get state(): S {
     return this.#state;

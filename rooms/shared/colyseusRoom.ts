@@ -8,6 +8,7 @@ import { CloseCode, ErrorCode, Room, ServerError, type AuthContext, type Client,
 import { StateView, type Schema } from '@colyseus/schema';
 import { z } from 'zod';
 import type { EventStore } from '../../events/store.ts';
+import { isStoreOutage } from '../../events/errors.ts';
 import { AccessDenied, accessCodes, checkJoin, Principal, type RoomAccess, type WatchLease } from './access.ts';
 import { admissionCodes, CLOSE_REPLACED, closedForAbuse, SPECTATORS_PER_ROOM } from './admission.ts';
 import { RoomActor, type ActorStatus, type TickReport } from './actor.ts';
@@ -61,6 +62,27 @@ export type RoomServices = {
   };
   /** Friends, chat, presence and invites (infra/social): the party and chat rooms need them; the queue reports presence through them. */
   social?: SocialRoomServices;
+  /** This process's lease on its rooms (infra/failover): absent with one process. */
+  host?: HostLease;
+};
+
+/**
+ * The lease a process holds on the rooms it hosts. While it is not known to be valid (Redis
+ * unreachable, the process was paused) a room appends nothing: another process may have
+ * taken it over. A process that lost its lease relinquishes its rooms.
+ */
+export type HostLease = {
+  valid(): boolean;
+  /** Called once a room is open; returns the function to call when it closes. */
+  register(room: HostedRoom): () => void;
+};
+
+/** What the lease holder may ask of a room it hosts. */
+export type HostedRoom = {
+  readonly roomId: string;
+  readonly kind: string;
+  /** Closes the room without appending (and without removing its listing, which may name its new host now). */
+  relinquish(reason: string): Promise<void>;
 };
 
 /**
@@ -165,6 +187,9 @@ export function eventSourcedRoom<S, C extends KindCommand, E extends KindEvent, 
     readonly #replaced = new Set<string>();
     /** Watchers admitted or being admitted (their lease is taken while they wait). */
     #watchers = 0;
+    /** Set once the room gave up its stream (lease lost, or another writer appended): nothing is appended any more. */
+    #relinquished = false;
+    #unregister: (() => void) | undefined;
 
     static override async onAuth(token: string | undefined, options: unknown, context: AuthContext): Promise<Admitted> {
       return admitJoin(services.access, kind.name, token, options, context, seatsOfSetup);
@@ -178,6 +203,7 @@ export function eventSourcedRoom<S, C extends KindCommand, E extends KindEvent, 
         if (key !== services.resumeKey) throw new ServerError(ErrorCode.APPLICATION_ERROR, `${refusalCodes.invalid}: rooms are resumed by the server only`);
         this.roomId = roomId;
         this.actor = await RoomActor.load(kind, services.store, RoomActor.streamOf(kind.name, roomId));
+        for (const [playerId, ref] of this.actor.acceptedRefs) this.lastRefs.set(playerId, ref);
       } else {
         const setup = kind.setup.safeParse(options.data.setup);
         if (!setup.success) throw new ServerError(ErrorCode.APPLICATION_ERROR, `${kind.name}/invalid_setup: ${z.prettifyError(setup.error)}`);
@@ -187,7 +213,9 @@ export function eventSourcedRoom<S, C extends KindCommand, E extends KindEvent, 
           this.actor = await RoomActor.create(kind, services.store, this.roomId, setup.data, randomBytes(16).toString('hex'), flags);
         } catch (error) {
           // A refused setup carries its rules' code; hand it to the client as a matchmaking error.
-          const code = error instanceof Error && 'code' in error ? String(error.code) : 'room/create_failed';
+          // Anything else (the store away, a driver error with a code like ECONNREFUSED) is room/create_failed.
+          const own = error instanceof Error && 'code' in error ? String(error.code) : '';
+          const code = own.includes('/') && !isStoreOutage(error) ? own : refusalCodes.createFailed;
           throw new ServerError(ErrorCode.APPLICATION_ERROR, `${code}: ${error instanceof Error ? error.message : String(error)}`);
         }
       }
@@ -201,7 +229,30 @@ export function eventSourcedRoom<S, C extends KindCommand, E extends KindEvent, 
       this.#mirror();
       this.onMessage('*', (client, type, payload) => this.#receive(client, messageTypeOf(type), payload));
       this.clock.setInterval(() => void this.#step(), Math.round(1000 / kind.tickHz));
-      services.log.info({ room: this.roomId, stream: this.actor.streamId, version: this.actor.version, tick: this.actor.tick }, 'room opened');
+      this.#unregister = services.host?.register({ roomId: this.roomId, kind: kind.name, relinquish: (reason) => this.#relinquish(reason) });
+      services.log.info({ room: this.roomId, stream: this.actor.streamId, version: this.actor.version, tick: this.actor.tick, ...('resume' in options.data ? { resumed: true } : {}) }, 'room opened');
+    }
+
+    override onDispose() {
+      this.#unregister?.();
+    }
+
+    /**
+     * Gives the stream up: no tick starts, the one in flight is awaited (its append is
+     * refused if another process wrote first), clients are told where to go (4001, `room/moved`:
+     * rejoin by room id) and the room closes. Its listing stays: it may name the new host.
+     */
+    async #relinquish(reason: string) {
+      if (this.#relinquished) return;
+      this.#relinquished = true;
+      this.clock.clear();
+      while (this.#stepping) await pause(5);
+      services.log.warn({ room: this.roomId, stream: this.actor.streamId, version: this.actor.version, tick: this.actor.tick, reason }, 'room relinquished');
+      const listing = (this as unknown as { _listing: { roomId: string } })._listing;
+      // Colyseus removes a disposed room's listing by its roomId: point it elsewhere first.
+      (this as unknown as { _listing: object })._listing = Object.assign(Object.create(Object.getPrototypeOf(listing) as object) as object, listing, { roomId: `relinquished:${this.roomId}` });
+      this.broadcast('room/status', { status: 'store_unavailable', code: refusalCodes.moved, message: 'this room moved to another server; rejoin it by room id' } satisfies RoomStatusMessage);
+      await this.disconnect(CloseCode.SERVER_SHUTDOWN);
     }
 
     override async onJoin(client: Client, rawOptions: unknown) {
@@ -331,7 +382,9 @@ export function eventSourcedRoom<S, C extends KindCommand, E extends KindEvent, 
         this.#overBudgetUntil.delete(seat.playerId);
       }
       this.#spent.set(seat.playerId, (this.#spent.get(seat.playerId) ?? 0) + 1);
-      if (this.actor.status === 'store_unavailable') return refuse(refusalCodes.unavailable, 'the room is waiting for its event store; try again shortly');
+      if (this.actor.status === 'store_unavailable' || this.#relinquished || (services.host && !services.host.valid())) {
+        return refuse(refusalCodes.unavailable, 'the room is waiting for its event store; try again shortly');
+      }
       if (this.actor.status === 'over') return refuse(refusalCodes.over, 'this room has finished');
       const input = this.#parse(seat.playerId, type, payload, ref);
       this.actor.enqueue(input);
@@ -366,7 +419,9 @@ export function eventSourcedRoom<S, C extends KindCommand, E extends KindEvent, 
 
     async #step() {
       this.#reportSpent();
-      if (this.#stepping || this.actor.status === 'over') return;
+      if (this.#stepping || this.actor.status === 'over' || this.#relinquished) return;
+      // Without a valid lease another process may be taking this room over: append nothing, say so.
+      if (services.host && !services.host.valid()) return this.#announce('store_unavailable');
       this.#stepping = true;
       const started = performance.now();
       try {
@@ -376,6 +431,12 @@ export function eventSourcedRoom<S, C extends KindCommand, E extends KindEvent, 
           services.onTick?.({ kind: kind.name, durationMs: performance.now() - started, appended: report.appended, commands: report.outcomes.length, refused: report.outcomes.filter((o) => !o.accepted).length, tick: report.tick, roomId: this.roomId });
         }
       } catch (error) {
+        // Another process appended to this stream: it hosts the room now. Stop, do not fight.
+        if (error instanceof Error && 'code' in error && error.code === 'store/expected_version_conflict') {
+          this.#stepping = false;
+          void this.#relinquish('another process appended to the stream');
+          return;
+        }
         // Logged once per outage: the retry runs every tick until the store answers.
         if (this.#announced !== 'store_unavailable') {
           services.log.warn({ room: this.roomId, stream: this.actor.streamId, err: error }, 'append failed; room paused until the store answers');
@@ -414,8 +475,8 @@ export function eventSourcedRoom<S, C extends KindCommand, E extends KindEvent, 
     }
 
     /** Tells everyone when the room stops or resumes taking commands. */
-    #announce() {
-      const status = this.actor.status;
+    #announce(override?: ActorStatus) {
+      const status = override ?? this.actor.status;
       if (status === this.#announced) return;
       this.#announced = status;
       const message: RoomStatusMessage = status === 'store_unavailable'

@@ -46,6 +46,9 @@ export const refusalCodes = {
   notParticipant: 'room/not_participant',
   badJoin: 'room/invalid_join',
   rateLimited: 'rate/limited',
+  createFailed: 'room/create_failed',
+  /** The room's process lost its lease: another process hosts the room now (rejoin by room id). */
+  moved: 'room/moved',
 } as const;
 
 /**
