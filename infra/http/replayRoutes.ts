@@ -9,6 +9,7 @@
 import { z } from 'zod';
 import { StreamId } from '../../events/envelope.ts';
 import type { RecordedEvent } from '../../events/envelope.ts';
+import { EventDecodeError } from '../../events/errors.ts';
 import type { EventStore } from '../../events/store.ts';
 import { RulesVersionError } from '../../events/tick/rulesVersions.ts';
 import { auditRecorded } from '../../projections/anticheat/audit.ts';
@@ -56,23 +57,38 @@ const Params = z.strictObject({ stream: StreamId });
 export function replayRoutes(store: Pick<EventStore, 'readStream'>) {
   const catalog = createCatalog();
 
-  /** The stream as stored (raw) and as read (upcast), or 404; a live match only for auditors and admins. */
+  /**
+   * The stream as read (upcast), or 404; a live match only for auditors and admins. An event
+   * the store can no longer decode (edited in place) leaves the stream as stored, so the viewer
+   * still shows it, and where it was tampered with.
+   */
   async function load(stream: string, principal: Parameters<typeof hasRole>[0] | undefined) {
-    const events = await store.readStream(stream);
+    let events: readonly RecordedEvent[];
+    let undecodable: string | null = null;
+    try {
+      events = await store.readStream(stream);
+    } catch (error) {
+      if (!(error instanceof EventDecodeError)) throw error;
+      events = await store.readStream(stream, { raw: true });
+      undecodable = `${stream}: ${error.message}`;
+    }
     if (!isRoomStream(events)) throw new HttpError(404, replayCodes.unknownStream, `there is no battle, raid or ritual stream ${stream}`);
     const ended = hasEnded(events);
     if (!ended && !(principal && (hasRole(principal, 'auditor') || hasRole(principal, 'admin')))) {
       throw new HttpError(403, replayCodes.live, `${stream} is still being played: replays open when it ends (watch it live at /watch/${stream})`);
     }
-    return { events, ended };
+    return { events, ended, undecodable };
   }
 
-  function fold(events: readonly RecordedEvent[]) {
+  /** The folded state; null where events the store could not decode make it unfoldable. */
+  function fold(events: readonly RecordedEvent[], undecodable: string | null) {
     try {
       return foldRoom(events);
     } catch (error) {
       if (error instanceof RulesVersionError) throw new HttpError(409, replayCodes.unknownRules, error.message);
-      throw error;
+      if (undecodable === null) throw error;
+      const { kindName, rulesVersion } = roomRules.resolve(events[0]!);
+      return { kind: kindName, rulesVersion, state: null, note: undecodable };
     }
   }
 
@@ -88,9 +104,9 @@ export function replayRoutes(store: Pick<EventStore, 'readStream'>) {
       response: ReplayBody,
       refusals: { 403: 'The match is still being played (replay/live_match); auditors and admins may replay it', 404: 'No such battle, raid or ritual (replay/unknown_stream)', 409: 'Recorded with rules this build does not have (replay/unknown_rules)' },
       handle: async ({ params, principal }) => {
-        const { events, ended } = await load(params.stream, principal);
+        const { events, ended, undecodable } = await load(params.stream, principal);
         const raw = await store.readStream(params.stream, { raw: true });
-        const folded = fold(events);
+        const folded = fold(events, undecodable);
         let report;
         try {
           report = auditRecorded(params.stream, raw, { rules: roomRules, catalog });
@@ -108,7 +124,7 @@ export function replayRoutes(store: Pick<EventStore, 'readStream'>) {
           status: ended ? ('ended' as const) : ('live' as const),
           lastVersion: last.version,
           lastTick: last.metadata.tick ?? 0,
-          warnings: chainWarnings(params.stream, raw),
+          warnings: [...chainWarnings(params.stream, raw), ...(undecodable ? [undecodable] : [])],
           events: events.map(timelineEntry),
           checkpoints: checkpoints(raw, bad),
           audit: { verdict: report.verdict, firstBad: bad, diff: report.divergence?.diff ?? (report.tampered ? [report.tampered.reason] : []) },
@@ -130,13 +146,13 @@ export function replayRoutes(store: Pick<EventStore, 'readStream'>) {
       response: ReplayStateBody,
       refusals: { 400: 'Past the end of the stream (replay/bad_range)', 403: 'The match is still being played (replay/live_match)', 404: 'No such battle, raid or ritual (replay/unknown_stream)' },
       handle: async ({ params, query, principal }) => {
-        const { events } = await load(params.stream, principal);
+        const { events, undecodable } = await load(params.stream, principal);
         const last = events.at(-1)!;
         if (query.version !== undefined && query.version > last.version) throw new HttpError(400, replayCodes.badRange, `version ${query.version} is past the end of ${params.stream}, which has versions 0..${last.version}`);
         if (query.tick !== undefined && query.tick > (last.metadata.tick ?? 0)) throw new HttpError(400, replayCodes.badRange, `tick ${query.tick} is past the end of ${params.stream}, whose last tick is ${last.metadata.tick ?? 0}`);
         const shown = events.filter((e) => (query.version === undefined || e.version <= query.version) && (query.tick === undefined || (e.metadata.tick ?? 0) <= query.tick));
         const at = shown.at(-1) ?? events[0]!;
-        return { stream: params.stream, tick: at.metadata.tick ?? null, version: at.version, state: fold(shown).state };
+        return { stream: params.stream, tick: at.metadata.tick ?? null, version: at.version, state: fold(shown, undecodable).state };
       },
     }),
   ];

@@ -22,7 +22,7 @@ const WINDOW = 150; // points kept per chart (5 minutes at one every 2 s)
 
 function signInView(reason?: string): void {
   document.title = 'Console sign-in · Pantheon';
-  const device = h('input', { id: 'device', autocomplete: 'username', minlength: 16, maxlength: 128, required: true, pattern: '[A-Za-z0-9_-]{16,128}' });
+  const device = h('input', { id: 'device', autocomplete: 'username', minlength: 16, maxlength: 128, required: true, pattern: '[A-Za-z0-9_\\-]{16,128}' });
   const form = h('form', { class: 'panel', 'aria-labelledby': 'console-signin-h' },
     h('h1', { id: 'console-signin-h' }, 'Operator console'),
     reason ? notice(reason, 'warn', 'signin-reason') : null,

@@ -109,6 +109,7 @@ async function start(): Promise<void> {
     if ((ticks[index] ?? 0) !== tick) return; // moved on meanwhile
     summary.replaceChildren(stateSummary(state));
     json.textContent = JSON.stringify(state, null, 2);
+    json.dataset.tick = String(tick);
   }
   let pending: ReturnType<typeof setTimeout> | undefined;
   slider.addEventListener('input', () => {
