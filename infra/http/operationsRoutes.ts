@@ -151,7 +151,7 @@ export function operationsRoutes({ store, db, schema, registry }: OperationsServ
         relay: z.object({ name: z.string(), position: z.int(), head: z.int(), lagEvents: z.int(), lagMs: z.number(), error: z.string().nullable() }).nullable(),
       }),
       handle: async () => {
-        const checkpoint = (await readCheckpoints(db, schema)).find((c) => c.name === RELAY_CHECKPOINT);
+        const checkpoint = (await readCheckpoints(db, schema).catch(whenMissing([]))).find((c) => c.name === RELAY_CHECKPOINT);
         if (!checkpoint) return { relay: null };
         const head = await store.headPosition();
         const lagEvents = Math.max(0, head - checkpoint.position);
@@ -193,16 +193,19 @@ export function operationsRoutes({ store, db, schema, registry }: OperationsServ
       }),
       response: z.object({ audits: z.array(z.object({ streamId: z.string(), verdict: z.string(), lastVersion: z.int(), rulesVersion: z.string().nullable(), position: z.int() })) }),
       handle: async ({ query }) => {
-        try {
-          return { audits: await listAudits(db, readModelTable(schema, ANTICHEAT, 'audits'), { verdict: query.verdict, limit: query.limit }) };
-        } catch (error) {
-          // Before the anti-cheat read model first ran, its view does not exist: nothing audited yet.
-          if (error instanceof Error && /does not exist/.test(error.message)) return { audits: [] };
-          throw error;
-        }
+        // Before the anti-cheat read model first ran, its view does not exist: nothing audited yet.
+        return { audits: await listAudits(db, readModelTable(schema, ANTICHEAT, 'audits'), { verdict: query.verdict, limit: query.limit }).catch(whenMissing([])) };
       },
     }),
   ];
+}
+
+/** A table or view that does not exist yet (no projector has run on this store): `empty` instead. */
+function whenMissing<T>(empty: T): (error: unknown) => T {
+  return (error) => {
+    if (error instanceof Error && ((error as { code?: unknown }).code === '42P01' || /does not exist/.test(error.message))) return empty;
+    throw error;
+  };
 }
 
 /** The `exp` of a token the route's access check has just verified. */

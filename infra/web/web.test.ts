@@ -253,6 +253,7 @@ describe('the web pages, in Chromium', { concurrency: false }, () => {
     await page.getByTestId('ritual-step').waitFor();
     const deadline = Date.now() + 120_000;
     let pressed = '';
+    let shown = false;
     while (!(await page.getByTestId('result').count())) {
       if (Date.now() > deadline) throw new Error('the ritual did not end in time');
       const bar = page.locator('.rhythm');
@@ -262,6 +263,10 @@ describe('the web pages, in Chromium', { concurrency: false }, () => {
         const [, open, close, now] = /opens at tick (\d+) and closes at tick (\d+); now tick (\d+)/.exec(label)!.map(Number) as [number, number, number, number];
         const step = await page.getByTestId('ritual-step').innerText();
         // Mid-window, once per step: the key of the expected rite.
+        if (!shown) {
+          shown = true;
+          await shot(page, 'play-ritual-rhythm');
+        }
         if (now >= open + Math.floor((close - open) / 3) && now < close - 1 && pressed !== step) {
           pressed = step;
           await page.keyboard.press(String(Number(await expected.getAttribute('aria-keyshortcuts'))));

@@ -107,7 +107,7 @@ async function lobby(): Promise<void> {
   show([
     h('h1', {}, `Welcome, ${session.displayName ?? 'guest'}`),
     h('p', { class: 'muted row' }, `Player ${session.playerId}`, h('button', { class: 'secondary', type: 'button', onclick: () => { signOut(); signInView(); } }, 'Sign out')),
-    h('section', { 'aria-labelledby': 'oracles-h' }, h('h2', { id: 'oracles-h' }, 'Your oracles'), list, add),
+    h('section', { 'aria-labelledby': 'oracles-h' }, h('h2', { id: 'oracles-h' }, 'Your oracles'), list, h('div', { class: 'row actions' }, add)),
     h('section', { class: 'panel', 'aria-labelledby': 'play-h' }, h('h2', { id: 'play-h' }, 'Play'),
       h('div', { class: 'row' },
         h('button', { type: 'button', 'data-testid': 'queue', onclick: () => void queue(picks, status) }, 'Find a battle (1 v 1)'),

@@ -143,7 +143,7 @@ async function start(): Promise<void> {
         h('thead', {}, h('tr', {}, h('th', {}, 'Tick'), h('th', {}, 'Version'), h('th', {}, 'Hash'), h('th', {}, 'Check'))),
         h('tbody', {}, ...replay.checkpoints.map((c) => h('tr', { class: c.status === 'mismatch' ? 'bad' : '' },
           h('td', {}, h('button', { type: 'button', class: 'secondary', onclick: () => void go(ticks.indexOf(c.tick)) }, String(c.tick))),
-          h('td', {}, String(c.version)), h('td', {}, h('code', {}, `${c.hash.slice(0, 16)}…`)), h('td', {}, h('span', { class: `badge ${c.status}` }, c.status)))))))),
+          h('td', {}, String(c.version)), h('td', {}, h('code', { title: c.hash }, `${c.hash.slice(0, 8)}…`)), h('td', {}, h('span', { class: `badge ${c.status}` }, c.status)))))))),
   ], true);
   document.addEventListener('keydown', (event) => {
     if (event.target instanceof HTMLInputElement || event.target instanceof HTMLSelectElement) return;

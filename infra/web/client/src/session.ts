@@ -21,7 +21,7 @@ const DEVICE_KEY = 'pantheon.device';
 const WATCH_KEY = 'pantheon.watch';
 
 export class SessionExpired extends Error {
-  constructor(message = 'your session has expired: sign in again') {
+  constructor(message = 'Your session has expired: sign in again.') {
     super(message);
     this.name = 'SessionExpired';
   }
@@ -89,7 +89,7 @@ let refreshing: Promise<Session> | null = null;
  */
 export async function freshSession(): Promise<Session> {
   const session = storedSession();
-  if (!session) throw new SessionExpired('sign in to play');
+  if (!session) throw new SessionExpired('Sign in to play.');
   if (session.expiresAt - Date.now() > 60_000) return session;
   refreshing ??= api<SessionBody>('/auth/refresh', { method: 'POST', body: { refreshToken: session.refreshToken } })
     .then(save)
