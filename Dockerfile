@@ -16,7 +16,10 @@ RUN npm ci --no-audit --no-fund \
  && install -m 0755 node_modules/node/bin/node /usr/local/bin/node-pinned \
  && strip /usr/local/bin/node-pinned \
  && /usr/local/bin/node-pinned --version
-# ...then the production ones only.
+# The web pages (Vite, a devDependency) into node_modules/.cache/pantheon/web, which the runtime copies...
+COPY infra/web ./infra/web
+RUN node_modules/.bin/node infra/web/build.ts
+# ...then the production dependencies only.
 RUN npm prune --omit=dev --no-audit --no-fund
 
 # --- runtime ------------------------------------------------------------------------------

@@ -126,6 +126,8 @@ export const ConfigSchema = z.object({
   PANTHEON_FLAGS_POLL_SECONDS: z.coerce.number().int().min(1).max(3600).default(5).describe('5'),
   /** Take the client address from X-Forwarded-For (only behind a proxy that sets it). */
   PANTHEON_TRUST_PROXY: z.enum(['true', 'false']).default('false').transform((value) => value === 'true').describe('false'),
+  /** `development` also serves @colyseus/playground at /playground (infra/web); never in production. */
+  NODE_ENV: z.string().max(40).optional().describe('production'),
   DISCORD_CLIENT_ID: z.string().regex(/^[0-9]{15,21}$/, 'must be a Discord application id').optional().describe('1234567890123456789'),
   DISCORD_CLIENT_SECRET: z.string().min(8).optional().describe('your-oauth2-client-secret'),
   DISCORD_REDIRECT_URI: z.url().optional().describe('https://play.example.com/auth/discord/callback'),

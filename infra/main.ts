@@ -17,6 +17,8 @@ import { loadConfig, type Role } from './config.ts';
 import { createDrainer } from './drain.ts';
 import { openConfiguredStore, type OpenedStore } from './eventStore.ts';
 import { apiRoutes } from './http/api.ts';
+import { operationsRoutes } from './http/operationsRoutes.ts';
+import { replayRoutes } from './http/replayRoutes.ts';
 import type { RelayService } from './kafka/relayService.ts';
 import { createLogger } from './logger.ts';
 import { createDiscord, type Discord } from './discord/index.ts';
@@ -31,6 +33,7 @@ import { startGameServer, type GameServer } from './server.ts';
 import { createSocial, type Social } from './social/index.ts';
 import { legionRoutes } from './social/legionRoutes.ts';
 import { socialRoutes } from './social/routes.ts';
+import { webEndpoints } from './web/serve.ts';
 
 async function main(): Promise<void> {
   const config = loadConfig();
@@ -143,12 +146,18 @@ async function main(): Promise<void> {
     liveOps = await startLiveOps({ store, logger, redisUrl: config.REDIS_URL, redisPrefix: config.PANTHEON_REDIS_PREFIX, pollMs: config.PANTHEON_FLAGS_POLL_SECONDS * 1000 });
     rolloutGuard = startRolloutGuard({ liveOps, health: metrics.health, intervalMs: config.PANTHEON_ROLLOUT_CHECK_SECONDS * 1000, logger });
     const { routes: liveOpsRoutes, ...liveOpsHooks } = liveOpsGameOptions(liveOps, { db: opened.db, schema: opened.schema });
+    // The web pages (spectator, play, replay, console) and the monitor; the playground in development.
+    const web = await webEndpoints({ store, verify: (token) => (game ? game.auth.http.verify(token) : Promise.reject(new Error('not started'))), logger, playground: config.NODE_ENV === 'development' });
     game = await startGameServer(config, instrumented, logger, {
       ...liveOpsHooks,
       onRoomError: metrics.onRoomError,
-      routes: [...apiRoutes({ opened: instrumented, projector: operations, purchases, rooms: { host: (kind, roomId) => game!.hostRoom(kind, roomId) } }), ...socialRoutes(social), ...legionRoutes(social), ...discord.routes, ...liveOpsRoutes],
+      routes: [
+        ...apiRoutes({ opened: instrumented, projector: operations, purchases, rooms: { host: (kind, roomId) => game!.hostRoom(kind, roomId) } }),
+        ...socialRoutes(social), ...legionRoutes(social), ...discord.routes, ...liveOpsRoutes,
+        ...replayRoutes(store), ...operationsRoutes({ store, db: opened.db, schema: opened.schema, registry: metrics.registry }),
+      ],
       social: social.rooms,
-      endpoints: metricsRoutes(metrics, config.PANTHEON_METRICS_TOKEN ? { token: config.PANTHEON_METRICS_TOKEN } : {}),
+      endpoints: { ...metricsRoutes(metrics, config.PANTHEON_METRICS_TOKEN ? { token: config.PANTHEON_METRICS_TOKEN } : {}), ...web },
       onTick: metrics.onTick,
       drain: drainer.rooms,
       narration,

@@ -5,9 +5,7 @@ import type { Command } from 'commander';
 import { z } from 'zod';
 import type { RecordedEvent } from '../../events/envelope.ts';
 import { StreamId } from '../../events/envelope.ts';
-import { verifyChain } from '../../events/hashChain.ts';
-import { roomRules } from '../../rooms/rulesRegistry.ts';
-import { roomEventTypes } from '../../events/tick/roomEvents.ts';
+import { chainWarnings, foldRoom as foldStream, timelineEntry as entry, type Folded } from '../replay.ts';
 import { RulesVersionError } from '../../events/tick/rulesVersions.ts';
 import { CliError, exitCodes, parseArgs, print, withStore } from './context.ts';
 
@@ -26,8 +24,6 @@ const ReplayArgs = z
     message: 'give --until-version or --until-tick, not both',
     path: ['untilTick'],
   });
-
-export type TimelineEntry = { version: number; position: number; tick: number | null; type: string; data: unknown; recordedAt: string };
 
 export function registerReplay(program: Command): void {
   program
@@ -80,34 +76,10 @@ export function registerReplay(program: Command): void {
     });
 }
 
-/** The stream's problems a reader of its timeline must know: a broken hash chain, missing versions. */
-export function chainWarnings(streamId: string, stored: readonly RecordedEvent[]): string[] {
-  const warnings: string[] = [];
-  const missing: number[] = [];
-  stored.forEach((event, index) => {
-    const expected = index === 0 ? 0 : stored[index - 1]!.version + 1;
-    for (let version = expected; version < event.version && missing.length < 20; version++) missing.push(version);
-  });
-  if (missing.length > 0) warnings.push(`${streamId} is missing version${missing.length > 1 ? 's' : ''} ${missing.join(', ')}: the timeline has a gap there`);
-  const verdict = verifyChain(stored);
-  if (!verdict.intact) warnings.push(`${streamId}: hash chain broken at version ${verdict.version}: ${verdict.reason} (run pantheon audit ${streamId})`);
-  return warnings;
-}
-
-function entry(event: RecordedEvent): TimelineEntry {
-  return { version: event.version, position: event.position, tick: event.metadata.tick ?? null, type: event.type, data: event.data, recordedAt: event.metadata.recordedAt };
-}
-
-/** Folds a room stream's domain events with the rules it was recorded with. */
-function foldRoom(events: readonly RecordedEvent[]): { kind: string | null; rulesVersion: string | null; state: unknown; note: string | null } {
-  const first = events[0];
-  if (!first) return { kind: null, rulesVersion: null, state: null, note: 'no events to fold' };
-  if (!roomRules.kindCreatedBy(first.type)) return { kind: null, rulesVersion: null, state: null, note: `(no state: ${first.streamId} is not a room stream)` };
+/** Folds a room stream's domain events with the rules it was recorded with (errors as the CLI words them). */
+function foldRoom(events: readonly RecordedEvent[]): Folded {
   try {
-    const { kind, kindName, rulesVersion } = roomRules.resolve(first);
-    let state = kind.decider.initialState();
-    for (const event of events) if (!roomEventTypes.has(event.type)) state = kind.decider.evolve(state, { type: event.type, data: event.data });
-    return { kind: kindName, rulesVersion, state, note: null };
+    return foldStream(events);
   } catch (error) {
     if (error instanceof RulesVersionError) throw new CliError(error.code, error.message);
     throw error;

@@ -13,6 +13,9 @@ import { pino } from 'pino';
 import { createAuth } from '../auth/index.ts';
 import { loadConfig } from '../config.ts';
 import { startTestGameServer, type TestGameServer } from '../testing/gameServer.ts';
+import { createMetrics } from '../metrics.ts';
+import { operationsRoutes } from './operationsRoutes.ts';
+import { replayRoutes } from './replayRoutes.ts';
 import { installEdge } from './edge.ts';
 import { MAX_BODY_BYTES, toEndpoint } from './route.ts';
 
@@ -32,6 +35,7 @@ before(async () => {
   server = await startTestGameServer('http_fuzz', {
     auth: { limits: { 'signin.ip': open, 'signin.identity': open, 'refresh.ip': open, 'account.player': open } },
     readSide: true,
+    routesOver: ({ store, db, schema }) => [...replayRoutes(store), ...operationsRoutes({ store, db, schema, registry: createMetrics({ processMetrics: false }).registry })],
   });
   playerToken = await server.tokenFor('fuzzer');
   adminToken = await server.tokenFor('fuzz-admin', ['player', 'admin']);

@@ -76,6 +76,10 @@ export type TestGameServerOptions = {
   social?: boolean;
   /** Serve live operations (flags over Redis, GET /config, the sign-in version gate) as `npm start` does. */
   liveOps?: boolean;
+  /** Routes over this server's store and schema (composed as main.ts composes them). */
+  routesOver?: (services: { store: EventStore; db: SqlExecutor; schema: string }) => Route[];
+  /** Endpoints that answer other than JSON (the web pages), given the store and the auth of this server. */
+  endpoints?: (services: { store: EventStore; verify: (token: string | undefined) => ReturnType<GameServer['auth']['http']['verify']> }) => Promise<GameServerOptions['endpoints']>;
 };
 
 /** `connectionString` lets a test put something (a cuttable proxy) between the server and PostgreSQL. */
@@ -110,14 +114,17 @@ export async function startTestGameServer(label: string, options: TestGameServer
     : undefined;
   const liveOps = options.liveOps ? await startLiveOps({ store, logger, redisUrl: testRedisUrl, redisPrefix }) : undefined;
   const { routes: liveOpsRoutes = [], ...liveOpsHooks } = liveOps ? liveOpsGameOptions(liveOps, { db, schema: schema.name }) : {};
+  let verify: (token: string | undefined) => ReturnType<GameServer['auth']['http']['verify']> = () => Promise.reject(new Error('the server is not started'));
   const game = await startGameServer(config, opened, logger, {
     ...liveOpsHooks,
     ...(social ? { social: social.rooms } : {}),
-    routes: [...readRoutes, ...(social ? [...socialRoutes(social), ...legionRoutes(social)] : []), ...liveOpsRoutes, ...(options.routes ?? [])],
+    routes: [...readRoutes, ...(social ? [...socialRoutes(social), ...legionRoutes(social)] : []), ...liveOpsRoutes, ...(options.routes ?? []), ...(options.routesOver?.({ store, db, schema: schema.name }) ?? [])],
     auth: { redisUrl: testRedisUrl, redisPrefix, ...options.auth },
     ...(options.rooms ? { rooms: options.rooms } : {}),
     ...(options.edge ? { edge: options.edge } : {}),
+    ...(options.endpoints ? { endpoints: await options.endpoints({ store, verify: (token) => verify(token) }) } : {}),
   });
+  verify = (token) => game.auth.http.verify(token);
   game.markReady();
   const url = `ws://127.0.0.1:${game.port}`;
   const tokenFor = async (playerId: string, roles: Role[] = ['player']) => (await game.auth.tokens.issue({ playerId, roles })).token;

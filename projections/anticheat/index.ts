@@ -8,8 +8,8 @@ import type { Processor, Projection } from '../../events/processor.ts';
 import { auditWorker } from './auditWorker.ts';
 import { anticheatProjection, type AnticheatLimits } from './projection.ts';
 
-export { ANTICHEAT, anticheatProjection, defaultLimits, listFindings } from './projection.ts';
-export type { AnticheatLimits, Finding, FindingKind } from './projection.ts';
+export { ANTICHEAT, anticheatProjection, defaultLimits, listAudits, listFindings } from './projection.ts';
+export type { AnticheatLimits, AuditRow, Finding, FindingKind } from './projection.ts';
 export { AUDIT_WORKER, auditEnded, auditWorker } from './auditWorker.ts';
 
 /** Ticks per second of every room stream category, those recorded under another name (ghosts) included. */

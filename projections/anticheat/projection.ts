@@ -283,3 +283,14 @@ function unique<T>(items: readonly T[], key: (item: T) => string): T[] {
   for (const item of items) if (!seen.has(key(item))) seen.set(key(item), item);
   return [...seen.values()];
 }
+
+export type AuditRow = { streamId: string; verdict: string; lastVersion: number; rulesVersion: string | null; position: number };
+
+/** Audited streams, most recently audited first, optionally of one verdict or stream: what an operator lists. */
+export async function listAudits(db: SqlQueryable, table: string, filter: { verdict?: string; streamId?: string; limit?: number } = {}): Promise<AuditRow[]> {
+  const rows = await db.query<{ stream_id: string; verdict: string; last_version: string | number; rules_version: string | null; position: string | number }>(
+    `SELECT * FROM ${table} WHERE ($1::text IS NULL OR verdict = $1) AND ($2::text IS NULL OR stream_id = $2) ORDER BY position DESC, stream_id LIMIT $3`,
+    [filter.verdict ?? null, filter.streamId ?? null, filter.limit ?? 100],
+  );
+  return rows.map((row) => ({ streamId: row.stream_id, verdict: row.verdict, lastVersion: Number(row.last_version), rulesVersion: row.rules_version, position: Number(row.position) }));
+}
