@@ -80,7 +80,7 @@ test('a projector-role process runs the read models and payouts only, and serves
   const port = await freePort();
   const server = run({ PORT: String(port), DATABASE_URL: testDatabaseUrl, PANTHEON_DB_SCHEMA: schema, PANTHEON_ROLE: 'projector' });
   const running = await server.waitFor('projector running');
-  assert.deepEqual(running.processors, ['wallets', 'progression', 'codex', 'leaderboards', 'anticheat', 'spectator', 'friends', 'legions', 'experiments', 'wallet_payouts']);
+  assert.deepEqual(running.processors, ['wallets', 'progression', 'codex', 'leaderboards', 'anticheat', 'spectator', 'friends', 'legions', 'experiments', 'open_rooms', 'wallet_payouts']);
   await server.waitFor('ready');
   assert.equal(server.lines.some((line) => line.msg === 'server listening'), false, 'no game server in this role');
   const health = await fetch(`http://127.0.0.1:${port}/healthz`);
