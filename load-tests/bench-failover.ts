@@ -22,7 +22,7 @@ import { openSqlEventStore } from '../events/sql/sqlEventStore.ts';
 import { createTestSchema, testDatabaseUrl } from '../events/sql/testing.ts';
 import { replay } from '../events/tick/replay.ts';
 import { createCatalog } from '../infra/catalog.ts';
-import { freePort } from '../infra/testing/process.ts';
+import { createServer } from 'node:net';
 import { SignedInClient, testJwtSecret } from '../infra/testing/signedIn.ts';
 import { openProjectionRunner } from '../projections/index.ts';
 import { openRoomsProjection } from '../projections/openRooms/projection.ts';
@@ -66,6 +66,16 @@ const sampleChildren = () => {
 const ours = () => cpuSeconds(process.pid) + [...children.values()].reduce((a, b) => a + b, 0) + cpuSecondsOf('postgres') + cpuSecondsOf('redis-server');
 const sampler = setInterval(sampleChildren, 500);
 const cpuStart = { busy: busySeconds(), ours: ours(), at: performance.now() };
+
+/** A free local port (not infra/testing/process.ts: that one brings the test runner along). */
+const freePort = () => new Promise<number>((resolve, reject) => {
+  const probe = createServer();
+  probe.once('error', reject);
+  probe.listen(0, '127.0.0.1', () => {
+    const address = probe.address();
+    probe.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
+  });
+});
 
 type Proc = { child: ChildProcess; port: number; lines: string[] };
 function startGame(schema: string, extra: Record<string, string> = {}): Promise<Proc> & { proc: Proc } {
