@@ -35,7 +35,8 @@ export type DrainerOptions = {
   readiness?: Pick<Readiness, 'markDraining'>;
   /**
    * Also look for orphaned rooms this often (a process killed mid-drain, a lost announcement,
-   * a crash with no restart). Off by default: each pass reads the whole log (rooms/shared/recovery.ts).
+   * a crash with no restart). Off by default: with REDIS_URL the leases (infra/failover/lease.ts)
+   * notice dead processes; each pass reads the open-rooms read model and the log after it.
    */
   sweepEveryMs?: number;
 };

@@ -96,26 +96,28 @@ export function createScaleOut(config: Config, logger: Logger): ScaleOut {
     return alive ? listed.processId : undefined;
   };
 
-  /** Resumes one room here unless another process holds its lock or hosts it; true if resumed. */
-  const resumeRoom = async (room: { kind: string; roomId: string; streamId?: string }, resumeKey: string, why: string): Promise<boolean> => {
+  /** Resumes one room here unless it is here already, another process holds its lock, or another live process hosts it. */
+  const resumeRoom = async (room: { kind: string; roomId: string; streamId?: string }, resumeKey: string, why: string): Promise<'resumed' | 'here' | 'locked' | 'elsewhere'> => {
     // Hosted here already: a pass while running (a hand-over from a draining process, infra/drain.ts).
-    if (matchMaker.getLocalRoomById(room.roomId)) return false;
+    if (matchMaker.getLocalRoomById(room.roomId)) return 'here';
     const key = `pantheon:resume:${room.roomId}`;
     const token = `${matchMaker.processId}:${randomUUID()}`;
     if ((await locks.set(key, token, 'PX', RESUME_LOCK_MS, 'NX')) !== 'OK') {
       log.info({ room: room.roomId }, 'room being resumed by another process');
-      return false;
+      return 'locked';
     }
     try {
+      // Again under the lock: a take-over and the start-up pass of this process may both have come this far.
+      if (matchMaker.getLocalRoomById(room.roomId)) return 'here';
       const host = await hostedElsewhere(room.roomId);
       if (host) {
         log.info({ room: room.roomId, host }, 'room hosted by another process');
-        return false;
+        return 'elsewhere';
       }
       const started = performance.now();
       await matchMaker.handleCreateRoom(room.kind, { resume: { roomId: room.roomId, key: resumeKey } });
       log.info({ room: room.roomId, stream: room.streamId ?? `${room.kind}-${room.roomId}`, why, ms: Math.round(performance.now() - started) }, 'room resumed');
-      return true;
+      return 'resumed';
     } finally {
       await locks.eval(releaseLock, 1, key, token);
     }
@@ -126,7 +128,7 @@ export function createScaleOut(config: Config, logger: Logger): ScaleOut {
     async resumeOpenRooms(store, kinds, resumeKey, open = () => findOpenRooms(store, kinds)) {
       const resumed: string[] = [];
       for (const room of await open()) {
-        if (await resumeRoom(room, resumeKey, 'open at start or handed over')) resumed.push(room.roomId);
+        if ((await resumeRoom(room, resumeKey, 'open at start or handed over')) === 'resumed') resumed.push(room.roomId);
       }
       return resumed;
     },
@@ -141,10 +143,12 @@ export function createScaleOut(config: Config, logger: Logger): ScaleOut {
         async takeOver(dead) {
           const listed = (await matchMaker.query({ processId: dead })).filter((room) => names.has(room.name));
           const failed = await inParallel(listed, TAKEOVER_CONCURRENCY, async (room) => {
-            await resumeRoom({ kind: room.name, roomId: room.roomId }, resumeKey, `process ${dead} lapsed`);
+            // Another survivor holds the room's lock: look again next time (it may fail; then the room is still listed under the dead process).
+            if ((await resumeRoom({ kind: room.name, roomId: room.roomId }, resumeKey, `process ${dead} lapsed`)) === 'locked') throw new Error('being resumed by another process');
           });
           if (failed.length > 0) {
-            log.error({ process: dead, failed: failed.map((f) => ({ room: f.item.roomId, reason: f.reason })) }, 'some rooms of a lapsed process could not be resumed; trying again');
+            const busy = failed.every((f) => f.reason === 'being resumed by another process');
+            log[busy ? 'info' : 'error']({ process: dead, failed: failed.map((f) => ({ room: f.item.roomId, reason: f.reason })) }, 'some rooms of a lapsed process are not resumed yet; looking again');
             return false;
           }
           // Its listings (none of the resumed rooms: they are listed here now) and its stats go.

@@ -22,7 +22,7 @@ import { openSqlEventStore } from '../events/sql/sqlEventStore.ts';
 import { createTestSchema, testDatabaseUrl } from '../events/sql/testing/schema.ts';
 import { replay } from '../events/tick/replay.ts';
 import { createCatalog } from '../infra/catalog.ts';
-import { freePort } from '../infra/testing/process.ts';
+import { createServer } from 'node:net';
 import { SignedInClient, testJwtSecret } from '../infra/testing/signedIn.ts';
 import { openProjectionRunner } from '../projections/index.ts';
 import { openRoomsProjection } from '../projections/openRooms/projection.ts';
@@ -66,6 +66,16 @@ const sampleChildren = () => {
 const ours = () => cpuSeconds(process.pid) + [...children.values()].reduce((a, b) => a + b, 0) + cpuSecondsOf('postgres') + cpuSecondsOf('redis-server');
 const sampler = setInterval(sampleChildren, 500);
 const cpuStart = { busy: busySeconds(), ours: ours(), at: performance.now() };
+
+/** A free local port (not infra/testing/process.ts: that one brings the test runner along). */
+const freePort = () => new Promise<number>((resolve, reject) => {
+  const probe = createServer();
+  probe.once('error', reject);
+  probe.listen(0, '127.0.0.1', () => {
+    const address = probe.address();
+    probe.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
+  });
+});
 
 type Proc = { child: ChildProcess; port: number; lines: string[] };
 function startGame(schema: string, extra: Record<string, string> = {}): Promise<Proc> & { proc: Proc } {
@@ -227,7 +237,20 @@ try {
   try {
     let shown = 0;
     const t0 = performance.now();
-    const filled = await fillStore(bigStore, { seed: 'bench-failover', players: 5000, events: env.BENCH_START_EVENTS, concurrency: 16, onProgress: (n) => { if (n - shown >= 200_000) console.log(`  … ${(shown = n).toLocaleString()} events written`); } });
+    // Real matches played by the rules, then copied under other stream ids until the log is
+    // long enough (playing a million events through the store would take minutes here).
+    const seeded = await fillStore(bigStore, { seed: 'bench-failover', players: 2000, events: Math.min(env.BENCH_START_EVENTS, 50_000), concurrency: 16, onProgress: (n) => { if (n - shown >= 20_000) console.log(`  … ${(shown = n).toLocaleString()} events written`); } });
+    const seedHead = await bigStore.headPosition();
+    const copies = Math.ceil(env.BENCH_START_EVENTS / seedHead) - 1;
+    for (let k = 1; k <= copies; k++) {
+      await db.query(
+        `INSERT INTO "${big.name}".commits (last_position, stream_id, first_version, event_count, first_event_id, last_hash, events)
+         SELECT last_position + $1::bigint, stream_id || 'x' || $2::text, first_version, event_count, gen_random_uuid(), last_hash, events FROM "${big.name}".commits WHERE last_position <= $3`,
+        [k * seedHead, String(k), seedHead],
+      );
+    }
+    await db.query(`UPDATE "${big.name}".global_position SET last = (SELECT max(last_position) FROM "${big.name}".commits)`);
+    const filled = { events: await bigStore.headPosition(), rooms: seeded.rooms * (copies + 1) };
     for (let i = 0; i < 5; i++) await RoomActor.create(battleKind, bigStore, `open-${i}`, battleKind.setup.parse(duelSetup(`oa${i}`, `ob${i}`).setup), '0'.repeat(32));
     console.log(`filled ${filled.events.toLocaleString()} events in ${Math.round((performance.now() - t0) / 1000)} s`);
     const projector = await openProjectionRunner({ db, store: bigStore, schema: big.name, processors: [openRoomsProjection(roomRules)], logger });
