@@ -142,7 +142,8 @@ describe('the web pages, in Chromium', { concurrency: false }, () => {
     const before = await hpOf(watchPage);
     await shot(annPage, 'play-battle');
 
-    const deadline = Date.now() + 150_000;
+    // A knockout usually comes within two minutes; the battle's tick limit (3 minutes) ends it otherwise.
+    const deadline = Date.now() + 240_000;
     const watched: string[] = [before];
     const watching = (async () => {
       while (!(await watchPage.getByTestId('result').count()) && Date.now() < deadline) {
