@@ -91,6 +91,9 @@ async function main(): Promise<void> {
     lap = performance.now();
   };
   const catalog = createCatalog();
+  // The Colyseus monitor (infra/web) loads while the store opens; only a game server serves it.
+  const monitorModule = runs('game') ? import('@colyseus/monitor') : undefined;
+  monitorModule?.catch(() => {});
   opened = await openConfiguredStore(config, catalog, logger, { holder: `server (${role})`, timings: startup });
   lap = performance.now();
   const store = metrics.instrumentStore(opened.store);
@@ -147,7 +150,7 @@ async function main(): Promise<void> {
     rolloutGuard = startRolloutGuard({ liveOps, health: metrics.health, intervalMs: config.PANTHEON_ROLLOUT_CHECK_SECONDS * 1000, logger });
     const { routes: liveOpsRoutes, ...liveOpsHooks } = liveOpsGameOptions(liveOps, { db: opened.db, schema: opened.schema });
     // The web pages (spectator, play, replay, console) and the monitor; the playground in development.
-    const web = await webEndpoints({ store, verify: (token) => (game ? game.auth.http.verify(token) : Promise.reject(new Error('not started'))), logger, playground: config.NODE_ENV === 'development' });
+    const web = await webEndpoints({ store, verify: (token) => (game ? game.auth.http.verify(token) : Promise.reject(new Error('not started'))), logger, playground: config.NODE_ENV === 'development', ...(monitorModule ? { monitorModule } : {}) });
     game = await startGameServer(config, instrumented, logger, {
       ...liveOpsHooks,
       onRoomError: metrics.onRoomError,

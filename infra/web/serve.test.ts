@@ -140,3 +140,13 @@ describe('operations', () => {
     assert.equal((await get('/operations/rooms', await bearer('ana', ['player']))).status, 403);
   });
 });
+
+describe('the playground', () => {
+  test('is served only when asked (NODE_ENV=development)', async () => {
+    const base = { store: server.store, verify: () => Promise.reject(new Error('unused')), logger: pino({ level: 'silent' }), distDir: dist };
+    const paths = (endpoints: Record<string, { path: string }>) => Object.values(endpoints).map((endpoint) => endpoint.path);
+    assert.ok(!paths(await webEndpoints(base)).some((p) => p.startsWith('/playground')));
+    assert.ok(paths(await webEndpoints({ ...base, playground: true })).some((p) => p.startsWith('/playground')));
+    assert.equal((await get('/playground')).status, 404);
+  });
+});

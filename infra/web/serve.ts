@@ -78,6 +78,8 @@ export type WebOptions = {
   distDir?: string;
   /** Serve @colyseus/playground at /playground (development only). */
   playground?: boolean;
+  /** The monitor's module, when the caller started loading it early (it takes a moment: main.ts overlaps it with opening the store). */
+  monitorModule?: Promise<typeof import('@colyseus/monitor')>;
 };
 
 type Endpoints = Record<string, ReturnType<typeof createEndpoint>>;
@@ -173,7 +175,7 @@ export async function webEndpoints(options: WebOptions): Promise<Endpoints> {
     if (!hasRole(principal, 'admin')) throw new Refusal(403, 'auth/forbidden', 'the monitor is for admins');
   });
   try {
-    const { monitor } = await import('@colyseus/monitor');
+    const { monitor } = await (options.monitorModule ?? import('@colyseus/monitor'));
     const { 'monitor-index': _index, ...monitorEndpoints } = monitor({ prefix: '/monitor', use: [adminOnly] }) as unknown as Endpoints;
     Object.assign(endpoints, monitorEndpoints);
     const monitorIndex = path.join(path.dirname(fileURLToPath(import.meta.resolve('@colyseus/monitor'))), 'static', 'index.html');

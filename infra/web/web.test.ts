@@ -21,8 +21,10 @@ import { openSqlEventStore } from '../../events/sql/sqlEventStore.ts';
 import { createTestSchema, testDatabaseUrl, type TestSchema } from '../../events/sql/testing/schema.ts';
 import type { EventStore } from '../../events/store.ts';
 import { forger } from '../../events/testing/tampering.ts';
-import { battlePlayers, battleSetup, recordRoom, simulateRoom } from '../../load-tests/simulate/room.ts';
+import { battlePlayers, battleSetup, raidPlayers, raidSetup, recordRoom, ritualPlayers, ritualSetup, simulateRoom } from '../../load-tests/simulate/room.ts';
 import { battleKind } from '../../rooms/battle/room.ts';
+import { raidKind } from '../../rooms/raid/room.ts';
+import { ritualKind } from '../../rooms/ritual/room.ts';
 import { AccessTokens } from '../auth/tokens.ts';
 import { createCatalog } from '../catalog.ts';
 import { freePort, startServerProcess, type ServerProcess } from '../testing/process.ts';
@@ -140,7 +142,8 @@ describe('the web pages, in Chromium', { concurrency: false }, () => {
     const before = await hpOf(watchPage);
     await shot(annPage, 'play-battle');
 
-    const deadline = Date.now() + 150_000;
+    // A knockout usually comes within two minutes; the battle's tick limit (3 minutes) ends it otherwise.
+    const deadline = Date.now() + 240_000;
     const watched: string[] = [before];
     const watching = (async () => {
       while (!(await watchPage.getByTestId('result').count()) && Date.now() < deadline) {
@@ -242,6 +245,44 @@ describe('the web pages, in Chromium', { concurrency: false }, () => {
     // Without the console's cookie the monitor is closed.
     const anonymous = await fetch(`${origin}/monitor/api`);
     assert.equal(anonymous.status, 401);
+    await context.close();
+  });
+
+  test('a bot challenged on /play: a refusal is shown with its code, and a forfeit ends it', async () => {
+    const context = await browser.context();
+    const page = await signIn(context, 'Dee');
+    await page.getByTestId('challenge-bot').click();
+    const ability = page.locator('[data-testid=ability]').first();
+    await ability.waitFor();
+    await eventually(() => ability.isEnabled(), 'the countdown to end');
+    // Twice before the state can show the cooldown: the second cast is refused by the rules.
+    await ability.evaluate((button: { click(): void }) => { button.click(); button.click(); });
+    const refusal = page.getByTestId('refusal').first();
+    await refusal.waitFor({ timeout: 10_000 });
+    assert.match(await refusal.innerText(), /^battle\/on_cooldown CastAbility: /);
+    await shot(page, 'play-bot-refused');
+    await page.getByTestId('forfeit').click();
+    await page.getByTestId('result').waitFor({ timeout: 10_000 });
+    assert.match(await page.getByTestId('result').innerText(), /^Defeat by forfeit/);
+    await context.close();
+  });
+
+  test('a raid and a ritual on /watch: the boss and its phase, the ritual and its outcome', async () => {
+    const raid = simulateRoom(raidKind, { roomId: 'web-raid', setup: raidSetup(['ana', 'bo', 'cy'], { tickLimit: 600 }), seed: 'web-test-raid-seed-00000000000000' }, raidPlayers({ everyTicks: 10 }));
+    await recordRoom(store, raid);
+    const ritual = simulateRoom(ritualKind, { roomId: 'web-ritual', setup: ritualSetup(['ana', 'bo']), seed: 'web-test-ritual-seed-0000000000000' }, ritualPlayers());
+    await recordRoom(store, ritual);
+    const context = await browser.context();
+    const page = await context.newPage();
+    await page.goto('/watch/web-raid');
+    await page.getByTestId('result').waitFor({ timeout: 10_000 });
+    assert.match(await page.getByTestId('boss-phase').innerText(), /^phase \S+/);
+    assert.match(await page.getByTestId('result').innerText(), /^Raid (victory|defeat|timeout)/);
+    await shot(page, 'watch-raid');
+    await page.goto('/watch/web-ritual');
+    await page.getByTestId('result').waitFor({ timeout: 10_000 });
+    assert.match(await page.getByTestId('result').innerText(), /^Ritual (success|failure)/);
+    await shot(page, 'watch-ritual');
     await context.close();
   });
 

@@ -247,11 +247,11 @@ function battleView(room: Room, session: Session, options: { onEnd?: () => void 
     const startsIn = (state.startTick ?? 0) - tick;
     header.replaceChildren(...[
       h('span', { class: `badge ${state.status === 'ended' ? 'clean' : 'running'}` }, state.status ?? ''),
-      `tick ${tick}`,
+      h('span', {}, `tick ${tick}`),
       startsIn > 0 && state.status === 'active' ? h('strong', { 'data-testid': 'countdown' }, `starts in ${seconds(startsIn, hz)}`) : null,
-      state.status === 'active' && state.lastTick ? `· ends within ${seconds(state.lastTick - tick, hz)}` : null,
-      mySide ? `· you are side ${mySide.toUpperCase()}` : null,
-    ].filter((part): part is HTMLElement | string => part !== null));
+      state.status === 'active' && state.lastTick ? h('span', {}, `ends within ${seconds(state.lastTick - tick, hz)}`) : null,
+      mySide ? h('span', {}, `you are side ${mySide.toUpperCase()}`) : null,
+    ].filter((part): part is HTMLElement => part !== null));
     const standing = oracles.filter((o) => !o.fallen);
     for (const oracle of oracles) {
       cardFor(oracle, state);
