@@ -303,15 +303,17 @@ describe('hostile messages', () => {
       const folded = domainOf(stream).reduce(arena.kind.decider.evolve as (s: unknown, e: unknown) => unknown, arena.kind.decider.initialState());
       assert.deepEqual(folded, live.actor.state);
 
-      // Still up, still answering.
-      const answered = new Promise<void>((resolve) => {
-        r1.onMessage('refused', (message: Refused) => message.ref === 'still-alive' && resolve());
-        r1.onStateChange((state: { seats?: Map<string, { lastRef?: string }> }) => state.seats?.get(p1)?.lastRef === 'still-alive' && resolve());
-      });
-      r1.send(arena.probe.type as string, arena.probe.payload);
-      await answered;
+      // Still up, still answering: the player's newest connection (each join of a player
+      // replaces the one before, so r1 was replaced by the raw frames' sessions) sends a real command.
+      const player = await server.client().joinById(r1.roomId, { playerId: p1 });
+      player.onMessage('room/status', () => {});
+      let answered = false;
+      player.onMessage('refused', (message: Refused) => { if (message.ref === 'still-alive') answered = true; });
+      player.onStateChange((state: { seats?: Map<string, { lastRef?: string }> }) => { if (state.seats?.get(p1)?.lastRef === 'still-alive') answered = true; });
+      player.send(arena.probe.type as string, arena.probe.payload);
+      await waitFor('the answer to a real command', () => answered);
       assert.deepEqual(crashes, []);
-      await Promise.all([r1.leave(), r2.leave(), watcher.leave()]);
+      await Promise.all([player.leave(), r2.leave(), watcher.leave()]);
     });
   }
 });
