@@ -299,10 +299,12 @@ describe('the web pages, in Chromium', { concurrency: false }, () => {
       if (Date.now() > deadline) throw new Error('the ritual did not end in time');
       const bar = page.locator('.rhythm');
       const expected = page.locator('.rites button.expected');
-      if ((await bar.count()) && (await expected.count())) {
-        const label = (await bar.getAttribute('aria-label')) ?? '';
-        const [, open, close, now] = /opens at tick (\d+) and closes at tick (\d+); now tick (\d+)/.exec(label)!.map(Number) as [number, number, number, number];
-        const step = await page.getByTestId('ritual-step').innerText();
+      // The bar and the expected rite come and go as steps change: a read that misses them waits for the next look.
+      const label = (await bar.count()) && (await expected.count()) ? await bar.getAttribute('aria-label', { timeout: 500 }).catch(() => null) : null;
+      const window = label === null ? null : /opens at tick (\d+) and closes at tick (\d+); now tick (\d+)/.exec(label);
+      const step = window ? await page.getByTestId('ritual-step').innerText({ timeout: 500 }).catch(() => null) : null;
+      if (window && step !== null) {
+        const [, open, close, now] = window.map(Number) as [number, number, number, number];
         // Mid-window, once per step: the key of the expected rite.
         if (!shown) {
           shown = true;
@@ -310,7 +312,9 @@ describe('the web pages, in Chromium', { concurrency: false }, () => {
         }
         if (now >= open + Math.floor((close - open) / 3) && now < close - 1 && pressed !== step) {
           pressed = step;
-          await page.keyboard.press(String(Number(await expected.getAttribute('aria-keyshortcuts'))));
+          const key = await expected.getAttribute('aria-keyshortcuts', { timeout: 500 }).catch(() => null);
+          if (key !== null) await page.keyboard.press(String(Number(key)));
+          else pressed = '';
         }
       }
       await page.waitForTimeout(50);
